@@ -1,0 +1,81 @@
+namespace Rtcr.Capabilities;
+
+/// <summary>
+/// The kernel's global table of RPC objects, keyed by badge. Badges are never reused, so a capability
+/// that outlives its object is detected as stale rather than silently reaching a newer object.
+/// </summary>
+public sealed class ObjectTable
+{
+    private readonly Dictionary<long, object> _objects = new();
+    private readonly Dictionary<object, long> _badges = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _lock = new();
+    private long _nextBadge;
+
+    /// <summary>Number of live objects.</summary>
+    public int Count
+    {
+        get { lock (_lock) return _objects.Count; }
+    }
+
+    /// <summary>Registers an object and returns its new badge.</summary>
+    public long Register(object obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        lock (_lock)
+        {
+            long badge = ++_nextBadge;
+            _objects.Add(badge, obj);
+            _badges[obj] = badge;
+            return badge;
+        }
+    }
+
+    /// <summary>Looks an object up; returns false when the badge is unknown or the object was removed.</summary>
+    public bool TryGet(long badge, out object obj)
+    {
+        lock (_lock)
+        {
+            if (_objects.TryGetValue(badge, out var found))
+            {
+                obj = found;
+                return true;
+            }
+        }
+        obj = null!;
+        return false;
+    }
+
+    /// <summary>
+    /// Puts another object behind an existing badge. A parent uses this to interpose a recording
+    /// proxy in front of an object a session just created, so every holder reaches the proxy.
+    /// </summary>
+    public void Replace(long badge, object obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        lock (_lock)
+        {
+            if (!_objects.TryGetValue(badge, out var old))
+                throw new KeyNotFoundException($"badge {badge} is not registered in the object table");
+            _badges.Remove(old);
+            _objects[badge] = obj;
+            _badges[obj] = badge;
+        }
+    }
+
+    /// <summary>Removes an object; capabilities that still name it become stale.</summary>
+    public bool Remove(long badge)
+    {
+        lock (_lock)
+        {
+            if (!_objects.Remove(badge, out var old)) return false;
+            _badges.Remove(old);
+            return true;
+        }
+    }
+
+    /// <summary>Finds the badge of a registered object (by reference), or 0 when it is not registered.</summary>
+    public long BadgeOf(object obj)
+    {
+        lock (_lock) return _badges.TryGetValue(obj, out var badge) ? badge : 0;
+    }
+}

@@ -1,0 +1,213 @@
+namespace Rtcr.Execution;
+
+/// <summary>
+/// A component's entrypoint: runs signal handlers one at a time, each to completion. In deterministic
+/// execution the kernel drains it inline; in threaded execution it has its own thread. Pausing takes
+/// effect at a handler boundary.
+/// </summary>
+public sealed class Entrypoint : IDisposable
+{
+    private readonly Dictionary<string, Action<int>> _handlers = new(StringComparer.Ordinal);
+    private readonly Queue<SignalContext> _queue = new();
+    private readonly Lock _lock = new();
+    private readonly Thread? _thread;
+    private bool _paused, _running, _disposed;
+    private Exception? _failure;
+
+    /// <summary>Creates an entrypoint; <paramref name="inline"/> selects deterministic execution.</summary>
+    public Entrypoint(string name, bool inline)
+    {
+        Name = name;
+        IsInline = inline;
+        if (!inline)
+        {
+            _thread = new Thread(Run) { IsBackground = true, Name = $"ep:{name}" };
+            _thread.Start();
+        }
+    }
+
+    /// <summary>Name (the component's label).</summary>
+    public string Name { get; }
+
+    /// <summary>True when handlers run inline, driven by the kernel (deterministic execution).</summary>
+    public bool IsInline { get; }
+
+    /// <summary>Whether dispatching is paused.</summary>
+    public bool IsPaused
+    {
+        get { lock (_lock) return _paused; }
+    }
+
+    /// <summary>The exception that stopped a threaded entrypoint, if any.</summary>
+    public Exception? Failure
+    {
+        get { lock (_lock) return _failure; }
+    }
+
+    /// <summary>Names of the registered handlers.</summary>
+    public IReadOnlyCollection<string> HandlerNames
+    {
+        get { lock (_lock) return _handlers.Keys.ToArray(); }
+    }
+
+    /// <summary>Registers a handler under a stable name; the argument is the number of coalesced signals.</summary>
+    public void Register(string name, Action<int> handler)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_lock)
+        {
+            if (!_handlers.TryAdd(name, handler))
+                throw new InvalidOperationException($"entrypoint '{Name}' already has a handler named '{name}'");
+        }
+    }
+
+    /// <summary>Whether a handler of that name is registered.</summary>
+    public bool HasHandler(string name)
+    {
+        lock (_lock) return _handlers.ContainsKey(name);
+    }
+
+    /// <summary>Signals waiting for delivery, in delivery order (read by a checkpoint).</summary>
+    public IReadOnlyList<(SignalContext Context, int Count)> PendingSignals()
+    {
+        lock (_lock) return _queue.Select(c => (c, c.Pending)).ToArray();
+    }
+
+    internal void Enqueue(SignalContext context, int count)
+    {
+        lock (_lock)
+        {
+            if (context.Pending == 0) _queue.Enqueue(context);
+            context.Pending += count;
+            Monitor.PulseAll(_lock);
+        }
+    }
+
+    /// <summary>
+    /// Runs one pending handler unless paused or idle; returns whether one ran. For inline entrypoints
+    /// only: a threaded entrypoint dispatches by itself.
+    /// </summary>
+    public bool DispatchOne()
+    {
+        if (!IsInline) throw new InvalidOperationException($"entrypoint '{Name}' runs on its own thread");
+        return TryDispatch();
+    }
+
+    /// <summary>Runs pending handlers until none is left (inline entrypoints only).</summary>
+    public int DispatchAllPending()
+    {
+        int n = 0;
+        while (DispatchOne()) n++;
+        return n;
+    }
+
+    /// <summary>
+    /// Stops dispatching at the next handler boundary and, for a threaded entrypoint, waits until the
+    /// running handler (if any) has completed.
+    /// </summary>
+    public void Pause()
+    {
+        lock (_lock)
+        {
+            _paused = true;
+            while (_running && !IsInline) Monitor.Wait(_lock);
+        }
+    }
+
+    /// <summary>Resumes dispatching.</summary>
+    public void Resume()
+    {
+        lock (_lock)
+        {
+            _paused = false;
+            Monitor.PulseAll(_lock);
+        }
+    }
+
+    /// <summary>Blocks until no signal is pending and no handler runs (threaded entrypoints), or the timeout passes.</summary>
+    public bool WaitIdle(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        lock (_lock)
+        {
+            while ((_queue.Count > 0 && !_paused) || _running)
+            {
+                if (_failure is not null) return false;
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero) return false;
+                Monitor.Wait(_lock, left);
+            }
+            return true;
+        }
+    }
+
+    private bool TryDispatch()
+    {
+        SignalContext context;
+        int count;
+        Action<int>? handler;
+        lock (_lock)
+        {
+            if (_paused || _disposed || _running || _queue.Count == 0) return false;
+            context = _queue.Dequeue();
+            count = context.Pending;
+            context.Pending = 0;
+            if (!_handlers.TryGetValue(context.Handler, out handler))
+                throw new InvalidOperationException($"entrypoint '{Name}' has no handler named '{context.Handler}' (registered: {string.Join(", ", _handlers.Keys)})");
+            _running = true;
+        }
+        try
+        {
+            handler(count);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _running = false;
+                Monitor.PulseAll(_lock);
+            }
+        }
+        return true;
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            lock (_lock)
+            {
+                while (!_disposed && (_paused || _queue.Count == 0)) Monitor.Wait(_lock);
+                if (_disposed) return;
+            }
+            try
+            {
+                TryDispatch();
+            }
+            catch (Exception ex)
+            {
+                // A crashing handler stops the component, as an unhandled exception stops a Genode
+                // component; the host reads Failure and reports it.
+                lock (_lock)
+                {
+                    _failure = ex;
+                    _disposed = true;
+                    Monitor.PulseAll(_lock);
+                }
+                return;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            Monitor.PulseAll(_lock);
+        }
+        if (_thread is not null && _thread != Thread.CurrentThread) _thread.Join();
+    }
+}

@@ -1,0 +1,247 @@
+using Rtcr.Memory;
+using Rtcr.Time;
+
+namespace Rtcr.Execution;
+
+/// <summary>
+/// A thread: runs its program step by step over its register file, on its own OS thread (threaded
+/// execution) or when the scheduler steps it (deterministic execution). Pause and state access
+/// happen at step boundaries.
+/// </summary>
+public sealed class KernelThread : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly IClock _clock;
+    private Thread? _thread;
+    private ThreadState _registers;
+    private bool _started, _paused, _running, _halted, _killed;
+    private long _wakeAt;
+    private Exception? _failure;
+    private long _steps;
+
+    internal KernelThread(string name, IThreadProgram program, AddressSpace memory, IClock clock, bool inline)
+    {
+        Name = name;
+        Program = program;
+        Memory = memory;
+        _clock = clock;
+        IsInline = inline;
+    }
+
+    /// <summary>Thread name.</summary>
+    public string Name { get; }
+
+    /// <summary>The program it runs.</summary>
+    public IThreadProgram Program { get; }
+
+    /// <summary>The address space it accesses.</summary>
+    public AddressSpace Memory { get; }
+
+    /// <summary>Stepped by the scheduler rather than by its own OS thread.</summary>
+    public bool IsInline { get; }
+
+    /// <summary>Number of completed steps.</summary>
+    public long Steps
+    {
+        get { lock (_lock) return _steps; }
+    }
+
+    /// <summary>Whether <see cref="Start"/> was called.</summary>
+    public bool IsStarted { get { lock (_lock) return _started; } }
+
+    /// <summary>Whether the thread is paused.</summary>
+    public bool IsPaused { get { lock (_lock) return _paused; } }
+
+    /// <summary>Whether the program halted or the thread was killed.</summary>
+    public bool IsFinished { get { lock (_lock) return _halted || _killed; } }
+
+    /// <summary>The exception that stopped the thread, if any.</summary>
+    public Exception? Failure { get { lock (_lock) return _failure; } }
+
+    /// <summary>When a sleeping thread wakes (microseconds), 0 when it is not sleeping.</summary>
+    public long WakeAtMicroseconds { get { lock (_lock) return _wakeAt; } }
+
+    /// <summary>Starts at instruction pointer <paramref name="ip"/> with stack pointer <paramref name="sp"/>.</summary>
+    public void Start(long ip, long sp)
+    {
+        lock (_lock)
+        {
+            if (_started) throw new InvalidOperationException($"thread '{Name}' was already started");
+            _registers.Ip = ip;
+            _registers.Sp = sp;
+            _started = true;
+            Monitor.PulseAll(_lock);
+        }
+        if (!IsInline)
+        {
+            _thread = new Thread(Run) { IsBackground = true, Name = $"thread:{Name}" };
+            _thread.Start();
+        }
+    }
+
+    /// <summary>Marks a restored thread as started without resetting its registers (used by restore).</summary>
+    public void Revive(ThreadState registers, long wakeAtMicroseconds, bool paused)
+    {
+        lock (_lock)
+        {
+            if (_started) throw new InvalidOperationException($"thread '{Name}' is already running");
+            _registers = registers;
+            _wakeAt = wakeAtMicroseconds;
+            _paused = paused;
+            _started = true;
+        }
+        if (!IsInline)
+        {
+            _thread = new Thread(Run) { IsBackground = true, Name = $"thread:{Name}" };
+            _thread.Start();
+        }
+    }
+
+    /// <summary>Stops the thread at the next step boundary and waits until it got there.</summary>
+    public void Pause()
+    {
+        lock (_lock)
+        {
+            _paused = true;
+            while (_running) Monitor.Wait(_lock);
+        }
+    }
+
+    /// <summary>Lets a paused thread continue.</summary>
+    public void Resume()
+    {
+        lock (_lock)
+        {
+            _paused = false;
+            Monitor.PulseAll(_lock);
+        }
+    }
+
+    /// <summary>The register file. Consistent when the thread is paused or not running a step.</summary>
+    public ThreadState GetState()
+    {
+        lock (_lock)
+        {
+            while (_running) Monitor.Wait(_lock);
+            return _registers;
+        }
+    }
+
+    /// <summary>Replaces the register file (between steps).</summary>
+    public void SetState(ThreadState state)
+    {
+        lock (_lock)
+        {
+            while (_running) Monitor.Wait(_lock);
+            _registers = state;
+        }
+    }
+
+    /// <summary>Steps once if runnable at <paramref name="now"/>; returns whether it stepped (deterministic execution).</summary>
+    internal bool TryStep(long now)
+    {
+        ThreadState regs;
+        lock (_lock)
+        {
+            if (!_started || _paused || _halted || _killed || _wakeAt > now) return false;
+            regs = _registers;
+            _running = true;
+        }
+        StepResult result;
+        try
+        {
+            result = Program.Step(ref regs, Memory, now);
+        }
+        catch (Exception ex)
+        {
+            lock (_lock)
+            {
+                _failure = ex;
+                _halted = true;
+                _running = false;
+                Monitor.PulseAll(_lock);
+            }
+            throw;
+        }
+        Complete(regs, result);
+        return true;
+    }
+
+    /// <summary>Earliest wake time of a sleeping runnable thread, or null.</summary>
+    internal long? PendingWake(long now)
+    {
+        lock (_lock)
+        {
+            if (!_started || _paused || _halted || _killed || _wakeAt <= now) return null;
+            return _wakeAt;
+        }
+    }
+
+    private void Complete(ThreadState regs, StepResult result)
+    {
+        lock (_lock)
+        {
+            _registers = regs;
+            _running = false;
+            _steps++;
+            switch (result.Kind)
+            {
+                case StepKind.Halt: _halted = true; break;
+                case StepKind.Sleep: _wakeAt = result.WakeAtMicroseconds; break;
+                default: _wakeAt = 0; break;
+            }
+            Monitor.PulseAll(_lock);
+        }
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            ThreadState regs;
+            lock (_lock)
+            {
+                while (true)
+                {
+                    if (_halted || _killed) return;
+                    if (_paused) { Monitor.Wait(_lock); continue; }
+                    long wait = _wakeAt - _clock.NowMicroseconds;
+                    if (wait > 0) { Monitor.Wait(_lock, TimeSpan.FromMicroseconds(Math.Min(wait, 50_000))); continue; }
+                    break;
+                }
+                regs = _registers;
+                _running = true;
+            }
+            try
+            {
+                var result = Program.Step(ref regs, Memory, _clock.NowMicroseconds);
+                Complete(regs, result);
+            }
+            catch (Exception ex)
+            {
+                lock (_lock)
+                {
+                    _failure = ex;
+                    _halted = true;
+                    _running = false;
+                    Monitor.PulseAll(_lock);
+                }
+                return;
+            }
+        }
+    }
+
+    /// <summary>Ends the thread (Genode's <c>kill_thread</c>).</summary>
+    public void Kill()
+    {
+        lock (_lock)
+        {
+            _killed = true;
+            Monitor.PulseAll(_lock);
+        }
+        if (_thread is not null && _thread != Thread.CurrentThread) _thread.Join();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Kill();
+}

@@ -1,0 +1,60 @@
+using System.Runtime.InteropServices;
+
+namespace Rtcr.Memory;
+
+/// <summary>
+/// A block of RAM in native memory (not on the GC heap, so it never moves and a checkpoint can copy
+/// it with one memcpy). Freed explicitly; freeing detaches it from every region map first.
+/// </summary>
+public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
+{
+    private byte* _base;
+    private readonly long _size;
+
+    /// <summary>Allocates <paramref name="size"/> zeroed bytes.</summary>
+    public RamDataspace(long size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        _size = size;
+        _base = (byte*)NativeMemory.AllocZeroed((nuint)size);
+    }
+
+    /// <inheritdoc />
+    public override long Size => _size;
+
+    /// <summary>Whether the memory was already freed.</summary>
+    public bool IsFreed => _base == null;
+
+    internal byte* Base
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_base == null, this);
+            return _base;
+        }
+    }
+
+    /// <summary>A span over part of the dataspace (at most 2 GiB at once).</summary>
+    public Span<byte> GetSpan(long offset, int length)
+    {
+        if (offset < 0 || length < 0 || offset + length > _size)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"range [{offset}, {offset + length}) lies outside the dataspace of {_size} bytes");
+        return new Span<byte>(Base + offset, length);
+    }
+
+    /// <summary>Copies the whole content into <paramref name="destination"/> (length must equal <see cref="Size"/>).</summary>
+    public void CopyTo(Span<byte> destination)
+    {
+        if (destination.Length != _size) throw new ArgumentException($"destination has {destination.Length} bytes, dataspace has {_size}", nameof(destination));
+        new ReadOnlySpan<byte>(Base, (int)_size).CopyTo(destination);
+    }
+
+    /// <summary>Frees the memory after detaching it everywhere.</summary>
+    public void Dispose()
+    {
+        if (_base == null) return;
+        DetachEverywhere();
+        NativeMemory.Free(_base);
+        _base = null;
+    }
+}

@@ -1,0 +1,267 @@
+using Rtcr.Execution;
+
+namespace Rtcr.Memory;
+
+/// <summary>
+/// An address space of <see cref="Size"/> bytes into which dataspaces are attached. Access to an
+/// unmapped address faults; with a fault handler installed the handler is signalled, reads
+/// <see cref="State"/>, resolves the fault (usually by attaching) and the access is retried.
+/// </summary>
+public sealed class RegionMap
+{
+    /// <summary>Page size used to place attachments when no address is given.</summary>
+    public const long PageSize = 4096;
+
+    // Any attach/detach anywhere bumps this; translation caches compare it to know they are stale.
+    private static long s_generation;
+    private static readonly Lock s_changeLock = new();
+
+    private readonly List<Attachment> _regions = new(); // sorted by Start, non-overlapping
+    private readonly Lock _lock = new();
+    private SignalContext? _faultHandler;
+    private RegionMapState _state;
+
+    /// <summary>Creates an empty region map.</summary>
+    public RegionMap(string label, long size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        Label = label;
+        Size = size;
+    }
+
+    /// <summary>Name used in errors and inspection.</summary>
+    public string Label { get; }
+
+    /// <summary>Extent of the address space in bytes.</summary>
+    public long Size { get; }
+
+    internal static long Generation => Volatile.Read(ref s_generation);
+
+    /// <summary>The current regions, sorted by start address.</summary>
+    public IReadOnlyList<Attachment> Attachments
+    {
+        get { lock (_lock) return _regions.ToArray(); }
+    }
+
+    /// <summary>
+    /// Attaches <paramref name="size"/> bytes (0 = the rest of the dataspace) of <paramref name="dataspace"/>
+    /// from <paramref name="offset"/> at <paramref name="at"/>, or at the lowest free page-aligned address.
+    /// Returns the start address.
+    /// </summary>
+    public long Attach(DataspaceMemory dataspace, long size = 0, long offset = 0, long? at = null, bool writable = true, bool executable = false)
+    {
+        ArgumentNullException.ThrowIfNull(dataspace);
+        if (dataspace is ManagedDataspace managed && ContainsMap(managed.Map))
+            throw new RegionConflictException(Label, $"attaching managed dataspace '{managed.Map.Label}' would make region maps contain each other");
+        if (offset < 0 || offset >= dataspace.Size)
+            throw new RegionConflictException(Label, $"offset {offset} lies outside the dataspace of {dataspace.Size} bytes");
+        if (size == 0) size = dataspace.Size - offset;
+        if (size < 0 || offset + size > dataspace.Size)
+            throw new RegionConflictException(Label, $"size {size} from offset {offset} exceeds the dataspace of {dataspace.Size} bytes");
+
+        long start;
+        lock (_lock)
+        {
+            if (at is long fixedAt)
+            {
+                if (fixedAt < 0 || fixedAt + size > Size)
+                    throw new RegionConflictException(Label, $"region [0x{fixedAt:x}, 0x{fixedAt + size:x}) lies outside the map of 0x{Size:x} bytes");
+                int i = FindInsertIndex(fixedAt);
+                if (i > 0 && _regions[i - 1].End > fixedAt)
+                    throw Overlap(fixedAt, size, _regions[i - 1]);
+                if (i < _regions.Count && _regions[i].Start < fixedAt + size)
+                    throw Overlap(fixedAt, size, _regions[i]);
+                start = fixedAt;
+            }
+            else start = FindFree(size);
+            var region = new Attachment(start, size, dataspace, offset, writable, executable);
+            _regions.Insert(FindInsertIndex(start), region);
+            if (_state.Type != FaultType.None && _state.Address >= start && _state.Address < start + size)
+                _state = default; // the pending fault is resolved
+        }
+        dataspace.NoteAttached(this);
+        BumpGeneration();
+        return start;
+    }
+
+    /// <summary>Detaches the region that contains <paramref name="at"/>.</summary>
+    public void Detach(long at)
+    {
+        Attachment region;
+        lock (_lock)
+        {
+            int i = FindRegionIndex(at);
+            if (i < 0) throw new RegionConflictException(Label, $"no region is attached at 0x{at:x}");
+            region = _regions[i];
+            _regions.RemoveAt(i);
+        }
+        region.Dataspace.NoteDetached(this);
+        BumpGeneration();
+    }
+
+    /// <summary>Installs the signal context to be notified of faults (null removes it).</summary>
+    public void SetFaultHandler(SignalContext? handler)
+    {
+        lock (_lock) _faultHandler = handler;
+    }
+
+    /// <summary>The installed fault handler, if any.</summary>
+    public SignalContext? FaultHandler
+    {
+        get { lock (_lock) return _faultHandler; }
+    }
+
+    /// <summary>The fault state: type and address of the pending fault, or <see cref="FaultType.None"/>.</summary>
+    public RegionMapState State()
+    {
+        lock (_lock) return _state;
+    }
+
+    internal void DetachAll(DataspaceMemory dataspace)
+    {
+        bool changed = false;
+        lock (_lock)
+        {
+            for (int i = _regions.Count - 1; i >= 0; i--)
+            {
+                if (!ReferenceEquals(_regions[i].Dataspace, dataspace)) continue;
+                _regions.RemoveAt(i);
+                changed = true;
+            }
+        }
+        if (changed)
+        {
+            dataspace.NoteDetached(this);
+            BumpGeneration();
+        }
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="address"/> through this map and any nested managed dataspaces to RAM.
+    /// On failure returns false with the map that faulted and the address local to it.
+    /// </summary>
+    internal unsafe bool TryTranslate(long address, bool write, out Translation translation, out RegionMap faultMap, out long faultAddress)
+    {
+        long generation = Generation;
+        var map = this;
+        long delta = 0; // address in 'map' = address - delta
+        long lo = long.MinValue, hi = long.MaxValue;
+        bool writable = true;
+        while (true)
+        {
+            long local = address - delta;
+            Attachment? region;
+            lock (map._lock)
+            {
+                int i = map.FindRegionIndex(local);
+                region = i < 0 ? null : map._regions[i];
+            }
+            if (region is null || (write && !region.Writable))
+            {
+                translation = default;
+                faultMap = map;
+                faultAddress = local;
+                return false;
+            }
+            lo = Math.Max(lo, region.Start + delta);
+            hi = Math.Min(hi, region.End + delta);
+            writable &= region.Writable;
+            switch (region.Dataspace)
+            {
+                case RamDataspace ram:
+                    byte* atLo = ram.Base + region.Offset + (lo - delta - region.Start);
+                    translation = new Translation(lo, hi, atLo, writable, generation);
+                    faultMap = null!;
+                    faultAddress = 0;
+                    return true;
+                case ManagedDataspace nested:
+                    delta += region.Start - region.Offset;
+                    map = nested.Map;
+                    break;
+                default:
+                    throw new NotSupportedException($"dataspace type {region.Dataspace.GetType().Name} cannot be accessed");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records a fault and signals the handler. Returns false when no handler is installed.
+    /// </summary>
+    internal bool RaiseFault(long localAddress, FaultType type, out SignalContext? handler)
+    {
+        lock (_lock)
+        {
+            handler = _faultHandler;
+            if (handler is null) return false;
+            _state = new RegionMapState(type, localAddress);
+        }
+        handler.Submit(1);
+        return true;
+    }
+
+    /// <summary>Blocks until some region map changes after <paramref name="seenGeneration"/> or the timeout passes.</summary>
+    internal static bool WaitForChange(long seenGeneration, TimeSpan timeout)
+    {
+        lock (s_changeLock)
+        {
+            if (Generation != seenGeneration) return true;
+            Monitor.Wait(s_changeLock, timeout);
+            return Generation != seenGeneration;
+        }
+    }
+
+    private static void BumpGeneration()
+    {
+        lock (s_changeLock)
+        {
+            Interlocked.Increment(ref s_generation);
+            Monitor.PulseAll(s_changeLock);
+        }
+    }
+
+    private bool ContainsMap(RegionMap candidate)
+    {
+        if (ReferenceEquals(candidate, this)) return true;
+        foreach (var region in candidate.Attachments)
+            if (region.Dataspace is ManagedDataspace m && m.Map.ContainsMap(this)) return true;
+        return false;
+    }
+
+    private long FindFree(long size)
+    {
+        long candidate = 0;
+        foreach (var region in _regions)
+        {
+            if (region.Start - candidate >= size) return candidate;
+            candidate = AlignUp(region.End);
+        }
+        if (candidate + size <= Size) return candidate;
+        throw new RegionConflictException(Label, $"no free range of {size} bytes is left in the map of 0x{Size:x} bytes");
+    }
+
+    private static long AlignUp(long value) => (value + PageSize - 1) & ~(PageSize - 1);
+
+    // Index of the first region starting at or after 'address'.
+    private int FindInsertIndex(long address)
+    {
+        int lo = 0, hi = _regions.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_regions[mid].Start < address) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    private int FindRegionIndex(long address)
+    {
+        int i = FindInsertIndex(address + 1) - 1; // last region with Start <= address
+        return i >= 0 && address < _regions[i].End ? i : -1;
+    }
+
+    private RegionConflictException Overlap(long start, long size, Attachment existing) =>
+        new(Label, $"region [0x{start:x}, 0x{start + size:x}) overlaps the region [0x{existing.Start:x}, 0x{existing.End:x}) already attached");
+
+    /// <inheritdoc />
+    public override string ToString() => $"RegionMap '{Label}' (0x{Size:x} bytes, {Attachments.Count} regions)";
+}
