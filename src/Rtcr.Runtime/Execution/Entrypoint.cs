@@ -9,7 +9,7 @@ public sealed class Entrypoint : IDisposable
 {
     private readonly Dictionary<string, Action<int>> _handlers = new(StringComparer.Ordinal);
     private readonly Queue<SignalContext> _queue = new();
-    private readonly Lock _lock = new();
+    private readonly object _lock = new(); // object, not Lock: Monitor.Wait/Pulse are used on it
     private readonly Thread? _thread;
     private bool _paused, _running, _disposed;
     private Exception? _failure;

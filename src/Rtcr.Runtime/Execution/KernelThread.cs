@@ -10,7 +10,7 @@ namespace Rtcr.Execution;
 /// </summary>
 public sealed class KernelThread : IDisposable
 {
-    private readonly Lock _lock = new();
+    private readonly object _lock = new(); // object, not Lock: Monitor.Wait/Pulse are used on it
     private readonly IClock _clock;
     private Thread? _thread;
     private ThreadState _registers;

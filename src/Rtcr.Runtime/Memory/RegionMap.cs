@@ -14,7 +14,7 @@ public sealed class RegionMap
 
     // Any attach/detach anywhere bumps this; translation caches compare it to know they are stale.
     private static long s_generation;
-    private static readonly Lock s_changeLock = new();
+    private static readonly object s_changeLock = new(); // Monitor.Wait/Pulse target
 
     private readonly List<Attachment> _regions = new(); // sorted by Start, non-overlapping
     private readonly Lock _lock = new();

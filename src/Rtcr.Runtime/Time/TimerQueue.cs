@@ -9,7 +9,7 @@ public sealed class TimerQueue : IDisposable
 {
     private readonly PriorityQueue<Entry, (long Due, long Seq)> _queue = new();
     private readonly HashSet<long> _cancelled = new();
-    private readonly Lock _lock = new();
+    private readonly object _lock = new(); // object, not Lock: Monitor.Wait/Pulse are used on it
     private readonly IClock _clock;
     private readonly Thread? _thread;
     private long _seq;
