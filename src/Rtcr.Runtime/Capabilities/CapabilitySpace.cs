@@ -83,6 +83,27 @@ public sealed class CapabilitySpace
         }
     }
 
+    /// <summary>The badge in a slot, or false when the index is out of bounds or the slot is free.</summary>
+    public bool TryLookup(int index, out long badge)
+    {
+        lock (_lock)
+        {
+            badge = (uint)index < (uint)_slots.Length ? _slots[index] : 0;
+            return badge != 0;
+        }
+    }
+
+    /// <summary>Empties every slot (restore rebuilds the space from the image).</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            Array.Clear(_slots);
+            _used = 0;
+            _searchFrom = 0;
+        }
+    }
+
     /// <summary>Frees a slot and returns the badge it held.</summary>
     public long Free(int index)
     {

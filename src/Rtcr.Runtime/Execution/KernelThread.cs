@@ -13,8 +13,8 @@ public sealed class KernelThread : IDisposable
     private readonly object _lock = new(); // object, not Lock: Monitor.Wait/Pulse are used on it
     private readonly IClock _clock;
     private Thread? _thread;
-    private ThreadState _registers;
-    private bool _started, _paused, _running, _halted, _killed;
+    private ThreadRegisters _registers;
+    private bool _started, _paused, _frozen, _running, _halted, _killed;
     private long _wakeAt;
     private Exception? _failure;
     private long _steps;
@@ -49,8 +49,11 @@ public sealed class KernelThread : IDisposable
     /// <summary>Whether <see cref="Start"/> was called.</summary>
     public bool IsStarted { get { lock (_lock) return _started; } }
 
-    /// <summary>Whether the thread is paused.</summary>
+    /// <summary>Whether the thread is paused (by its CPU session's <c>pause</c>).</summary>
     public bool IsPaused { get { lock (_lock) return _paused; } }
+
+    /// <summary>Whether the parent froze the thread (checkpoint or restore in progress).</summary>
+    public bool IsFrozen { get { lock (_lock) return _frozen; } }
 
     /// <summary>Whether the program halted or the thread was killed.</summary>
     public bool IsFinished { get { lock (_lock) return _halted || _killed; } }
@@ -79,18 +82,20 @@ public sealed class KernelThread : IDisposable
         }
     }
 
-    /// <summary>Marks a restored thread as started without resetting its registers (used by restore).</summary>
-    public void Revive(ThreadState registers, long wakeAtMicroseconds, bool paused)
+    /// <summary>Puts back a thread's registers, sleep and run state exactly as captured (restore), starting it if it had been started.</summary>
+    public void Revive(ThreadRegisters registers, long wakeAtMicroseconds, bool paused, bool started)
     {
+        bool launch;
         lock (_lock)
         {
-            if (_started) throw new InvalidOperationException($"thread '{Name}' is already running");
             _registers = registers;
             _wakeAt = wakeAtMicroseconds;
             _paused = paused;
-            _started = true;
+            launch = started && !_started;
+            _started = started;
+            Monitor.PulseAll(_lock);
         }
-        if (!IsInline)
+        if (launch && !IsInline)
         {
             _thread = new Thread(Run) { IsBackground = true, Name = $"thread:{Name}" };
             _thread.Start();
@@ -107,6 +112,29 @@ public sealed class KernelThread : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the thread at the next step boundary for the parent (checkpoint/restore), independent of
+    /// the child's own <see cref="Pause"/>, and waits until it got there.
+    /// </summary>
+    public void Freeze()
+    {
+        lock (_lock)
+        {
+            _frozen = true;
+            while (_running) Monitor.Wait(_lock);
+        }
+    }
+
+    /// <summary>Undoes <see cref="Freeze"/>.</summary>
+    public void Thaw()
+    {
+        lock (_lock)
+        {
+            _frozen = false;
+            Monitor.PulseAll(_lock);
+        }
+    }
+
     /// <summary>Lets a paused thread continue.</summary>
     public void Resume()
     {
@@ -118,7 +146,7 @@ public sealed class KernelThread : IDisposable
     }
 
     /// <summary>The register file. Consistent when the thread is paused or not running a step.</summary>
-    public ThreadState GetState()
+    public ThreadRegisters GetState()
     {
         lock (_lock)
         {
@@ -128,7 +156,7 @@ public sealed class KernelThread : IDisposable
     }
 
     /// <summary>Replaces the register file (between steps).</summary>
-    public void SetState(ThreadState state)
+    public void SetState(ThreadRegisters state)
     {
         lock (_lock)
         {
@@ -140,10 +168,10 @@ public sealed class KernelThread : IDisposable
     /// <summary>Steps once if runnable at <paramref name="now"/>; returns whether it stepped (deterministic execution).</summary>
     internal bool TryStep(long now)
     {
-        ThreadState regs;
+        ThreadRegisters regs;
         lock (_lock)
         {
-            if (!_started || _paused || _halted || _killed || _wakeAt > now) return false;
+            if (!_started || _paused || _frozen || _halted || _killed || _wakeAt > now) return false;
             regs = _registers;
             _running = true;
         }
@@ -172,12 +200,12 @@ public sealed class KernelThread : IDisposable
     {
         lock (_lock)
         {
-            if (!_started || _paused || _halted || _killed || _wakeAt <= now) return null;
+            if (!_started || _paused || _frozen || _halted || _killed || _wakeAt <= now) return null;
             return _wakeAt;
         }
     }
 
-    private void Complete(ThreadState regs, StepResult result)
+    private void Complete(ThreadRegisters regs, StepResult result)
     {
         lock (_lock)
         {
@@ -198,13 +226,13 @@ public sealed class KernelThread : IDisposable
     {
         while (true)
         {
-            ThreadState regs;
+            ThreadRegisters regs;
             lock (_lock)
             {
                 while (true)
                 {
                     if (_halted || _killed) return;
-                    if (_paused) { Monitor.Wait(_lock); continue; }
+                    if (_paused || _frozen) { Monitor.Wait(_lock); continue; }
                     long wait = _wakeAt - _clock.NowMicroseconds;
                     if (wait > 0) { Monitor.Wait(_lock, TimeSpan.FromMicroseconds(Math.Min(wait, 50_000))); continue; }
                     break;

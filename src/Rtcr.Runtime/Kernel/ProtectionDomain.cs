@@ -1,4 +1,6 @@
 using Rtcr.Capabilities;
+using Rtcr.Execution;
+using Rtcr.Memory;
 using Rtcr.Quotas;
 
 namespace Rtcr;
@@ -28,6 +30,70 @@ public sealed class ProtectionDomain
 
     /// <summary>RAM and capability quota of the PD.</summary>
     public QuotaAccount Quota { get; }
+
+    /// <summary>The PD's address space as its threads and entrypoint access it (set by the PD session).</summary>
+    public AddressSpace? Memory { get; set; }
+
+    /// <summary>The component's entrypoint (where its signals are delivered), once it has one.</summary>
+    public Entrypoint? Entrypoint { get; set; }
+
+    /// <summary>
+    /// The component's code: thread programs by name, as a loaded binary provides them. A CPU session
+    /// creating a thread named N runs program N.
+    /// </summary>
+    public IDictionary<string, IThreadProgram> Programs { get; } = new Dictionary<string, IThreadProgram>(StringComparer.Ordinal);
+
+    /// <summary>Threads running in this PD, in creation order.</summary>
+    public IReadOnlyList<KernelThread> Threads
+    {
+        get { lock (_threads) return _threads.ToArray(); }
+    }
+
+    /// <summary>Whether the parent holds the PD frozen (new threads start frozen too).</summary>
+    public bool IsFrozen { get; private set; }
+
+    private readonly List<KernelThread> _threads = new();
+
+    /// <summary>Adds a thread created for this PD (threads created while frozen start frozen).</summary>
+    public void AddThread(KernelThread thread)
+    {
+        lock (_threads)
+        {
+            _threads.Add(thread);
+            if (IsFrozen) thread.Freeze();
+        }
+    }
+
+    /// <summary>Removes a thread (killed).</summary>
+    public void RemoveThread(KernelThread thread)
+    {
+        lock (_threads) _threads.Remove(thread);
+    }
+
+    /// <summary>
+    /// Stops the entrypoint and every thread at their next handler/step boundary and waits until they
+    /// are there; the state read afterwards is consistent.
+    /// </summary>
+    public void Freeze()
+    {
+        lock (_threads)
+        {
+            IsFrozen = true;
+            Entrypoint?.Pause();
+            foreach (var t in _threads) t.Freeze();
+        }
+    }
+
+    /// <summary>Undoes <see cref="Freeze"/>.</summary>
+    public void Thaw()
+    {
+        lock (_threads)
+        {
+            IsFrozen = false;
+            foreach (var t in _threads) t.Thaw();
+            Entrypoint?.Resume();
+        }
+    }
 
     /// <summary>Registers a new RPC object and installs a capability for it in this PD.</summary>
     public Cap<T> Install<T>(T obj) where T : class
@@ -63,9 +129,8 @@ public sealed class ProtectionDomain
     /// <summary>Whether the capability currently names a live object of type <typeparamref name="T"/>.</summary>
     public bool IsValid<T>(Cap<T> cap) where T : class
     {
-        if (!cap.IsValid || (uint)cap.Index >= (uint)Caps.Capacity) return false;
-        var snapshotBadge = Caps.Snapshot().FirstOrDefault(s => s.Index == cap.Index).Badge;
-        return snapshotBadge != 0 && Kernel.Objects.TryGet(snapshotBadge, out var o) && o is T;
+        if (!cap.IsValid || !Caps.TryLookup(cap.Index, out long badge)) return false;
+        return Kernel.Objects.TryGet(badge, out var o) && o is T;
     }
 
     /// <summary>The badge a capability names.</summary>

@@ -95,15 +95,22 @@ public sealed class QuotaAccount
         ArgumentNullException.ThrowIfNull(to);
         ArgumentOutOfRangeException.ThrowIfNegative(amount);
         if (ReferenceEquals(to, this)) return;
+        Shrink(kind, amount, requester, $"transfer_quota to '{to.Owner}'");
+        to.Grow(kind, amount);
+    }
+
+    /// <summary>Lowers the limit by unused quota that leaves the account (the sending half of a transfer).</summary>
+    public void Shrink(QuotaKind kind, long amount, string requester, string operation)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amount);
         lock (_lock)
         {
             ref long limit = ref kind == QuotaKind.Ram ? ref _ramLimit : ref _capLimit;
             long used = kind == QuotaKind.Ram ? _ramUsed : _capUsed;
             if (amount > limit - used)
-                throw new QuotaExceededException(kind, Owner, requester, amount, used, limit, $"transfer_quota to '{to.Owner}'");
+                throw new QuotaExceededException(kind, Owner, requester, amount, used, limit, operation);
             limit -= amount;
         }
-        to.Grow(kind, amount);
     }
 
     /// <summary>Sets limits and usage at once (restore puts an account back exactly as it was).</summary>

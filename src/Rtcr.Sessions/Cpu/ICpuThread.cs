@@ -21,10 +21,10 @@ public interface ICpuThread
     [Captures] void Resume();
 
     /// <summary>The register file (consistent when paused).</summary>
-    [Query] ThreadState GetState();
+    [Query] ThreadRegisters GetState();
 
     /// <summary>Replaces the register file.</summary>
-    [Captures] void SetState(ThreadState state);
+    [Captures] void SetState(ThreadRegisters state);
 
     /// <summary>Signal context notified on exceptions of this thread.</summary>
     [Sets("exception_sigh")] void ExceptionSigh(Cap<ISignalContext> handler);

@@ -10,7 +10,7 @@ namespace Rtcr.Execution;
 /// thread is paused and writing it back on restore continues the thread exactly.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
-public record struct ThreadState
+public record struct ThreadRegisters
 {
     /// <summary>Number of general registers.</summary>
     public const int GeneralRegisters = 8;

@@ -1,0 +1,195 @@
+using Rtcr.Capabilities;
+using Rtcr.Quotas;
+using Rtcr.Recording;
+
+namespace Rtcr.Services;
+
+/// <summary>
+/// A parent: routes its children's session requests to a local service, a child's service or core,
+/// creates and registers every session on every route (seed bugs: local-service sessions were not
+/// created; a child's request did not reach the serving child), and, when a recorder registry is
+/// given, puts a recording proxy in front of each session so it can be checkpointed.
+/// </summary>
+public sealed class Parent
+{
+    private readonly Dictionary<string, IService> _local = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Child, IService Service)> _children = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IService> _core = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RouteKind> _policy = new(StringComparer.Ordinal);
+    private readonly List<SessionEntry> _sessions = new();
+    private readonly Dictionary<ProtectionDomain, RecordingContext> _contexts = new();
+    private readonly Lock _lock = new();
+
+    /// <summary>Creates a parent on a kernel.</summary>
+    /// <param name="kernel">The kernel.</param>
+    /// <param name="label">Name used in errors.</param>
+    /// <param name="recorders">When given, sessions of registered services are recorded.</param>
+    public Parent(Kernel kernel, string label, RecorderRegistry? recorders = null)
+    {
+        Kernel = kernel;
+        Label = label;
+        Recorders = recorders;
+    }
+
+    /// <summary>The kernel.</summary>
+    public Kernel Kernel { get; }
+
+    /// <summary>Name of the parent.</summary>
+    public string Label { get; }
+
+    /// <summary>The registry used to record sessions, or null when not recording.</summary>
+    public RecorderRegistry? Recorders { get; }
+
+    /// <summary>Offers a core service.</summary>
+    public void AddCoreService(IService service)
+    {
+        lock (_lock) _core[service.Name] = service;
+    }
+
+    /// <summary>Offers a service the parent implements itself.</summary>
+    public void AddLocalService(IService service)
+    {
+        lock (_lock) _local[service.Name] = service;
+    }
+
+    /// <summary>A child announces a service it serves.</summary>
+    public void Announce(string child, IService service)
+    {
+        lock (_lock) _children[service.Name] = (child, service);
+    }
+
+    /// <summary>Forces requests for <paramref name="service"/> to one kind of route (otherwise: local, then child, then core).</summary>
+    public void SetRoute(string service, RouteKind route)
+    {
+        lock (_lock) _policy[service] = route;
+    }
+
+    /// <summary>Every session created so far, in creation order.</summary>
+    public IReadOnlyList<SessionEntry> Sessions
+    {
+        get { lock (_lock) return _sessions.ToArray(); }
+    }
+
+    /// <summary>Sessions of one client, in creation order.</summary>
+    public IReadOnlyList<SessionEntry> SessionsOf(ProtectionDomain client)
+    {
+        lock (_lock) return _sessions.Where(s => s.Client == client).ToArray();
+    }
+
+    /// <summary>The recording context of a client (one per client, shared by its sessions).</summary>
+    public RecordingContext RecordingContextOf(ProtectionDomain client)
+    {
+        lock (_lock)
+        {
+            if (!_contexts.TryGetValue(client, out var ctx)) _contexts[client] = ctx = new RecordingContext(client);
+            return ctx;
+        }
+    }
+
+    /// <summary>
+    /// Resolves a session request of <paramref name="client"/>: routes it, donates the requested quota
+    /// from the client, creates the session, interposes a recorder, registers it in the object table
+    /// and installs a capability in the client's space. Nothing is left behind when a step fails.
+    /// </summary>
+    public Cap<T> Session<T>(ProtectionDomain client, string service, SessionArgs args) where T : class
+    {
+        var entry = CreateSession(client, service, args, typeof(T));
+        return new Cap<T>(entry.CapIndex);
+    }
+
+    /// <summary>Untyped form of <see cref="Session{T}"/>, used by restore.</summary>
+    public SessionEntry CreateSession(ProtectionDomain client, string service, SessionArgs args, Type? expected = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(args);
+        var (server, route) = RouteOf(service, client.Label);
+
+        var requester = $"{client.Label} -> {service}";
+        client.Quota.Withdraw(QuotaKind.Ram, args.RamQuota, requester, $"session request '{service}'");
+        try
+        {
+            client.Quota.Withdraw(QuotaKind.Caps, args.CapQuota, requester, $"session request '{service}'");
+        }
+        catch
+        {
+            client.Quota.Replenish(QuotaKind.Ram, args.RamQuota);
+            throw;
+        }
+
+        object session;
+        try
+        {
+            session = server.CreateSession(new SessionRequest(service, args, client));
+            if (expected is not null && !expected.IsInstanceOfType(session))
+                throw new InvalidOperationException($"service '{service}' created a {session.GetType().Name}, not a {expected.Name}");
+            if (Recorders is not null && Recorders.TryWrap(service, session, RecordingContextOf(client), args, out var recorder))
+                session = recorder;
+        }
+        catch
+        {
+            client.Quota.Replenish(QuotaKind.Ram, args.RamQuota);
+            client.Quota.Replenish(QuotaKind.Caps, args.CapQuota);
+            throw;
+        }
+
+        var cap = client.Install(session);
+        var entry = new SessionEntry(client, service, args, client.BadgeOf(cap), cap.Index, route, session, server);
+        lock (_lock) _sessions.Add(entry);
+        return entry;
+    }
+
+    /// <summary>Closes a session: the server closes it, the quota returns to the client, the capability is freed.</summary>
+    public void Close<T>(ProtectionDomain client, Cap<T> cap) where T : class
+    {
+        long badge = client.BadgeOf(cap);
+        SessionEntry? entry;
+        lock (_lock)
+        {
+            entry = _sessions.FirstOrDefault(s => s.Client == client && s.Badge == badge);
+            if (entry is null) throw new CapabilityException(CapabilityError.WrongType, client.Label, cap.Index, "capability names no session of this parent");
+            _sessions.Remove(entry);
+        }
+        client.Free(cap);
+        Kernel.Objects.Remove(badge);
+        entry.Server.CloseSession(entry.Session is ISessionRecorder ? UnwrapFor(entry) : entry.Session);
+        client.Quota.Replenish(QuotaKind.Ram, entry.Args.RamQuota);
+        client.Quota.Replenish(QuotaKind.Caps, entry.Args.CapQuota);
+    }
+
+    /// <summary>Forgets every session of a client (the client was destroyed).</summary>
+    public void Forget(ProtectionDomain client)
+    {
+        lock (_lock)
+        {
+            _sessions.RemoveAll(s => s.Client == client);
+            _contexts.Remove(client);
+        }
+    }
+
+    private static object UnwrapFor(SessionEntry entry) => entry.Session is IInterposed i ? i.Inner : entry.Session;
+
+    private (IService Server, RouteKind Route) RouteOf(string service, string requester)
+    {
+        lock (_lock)
+        {
+            if (_policy.TryGetValue(service, out var forced))
+            {
+                IService? s = forced switch
+                {
+                    RouteKind.Local => _local.GetValueOrDefault(service),
+                    RouteKind.Child => _children.TryGetValue(service, out var c) ? c.Service : null,
+                    _ => _core.GetValueOrDefault(service),
+                };
+                if (s is not null) return (s, forced);
+            }
+            else
+            {
+                if (_local.TryGetValue(service, out var local)) return (local, RouteKind.Local);
+                if (_children.TryGetValue(service, out var child)) return (child.Service, RouteKind.Child);
+                if (_core.TryGetValue(service, out var core)) return (core, RouteKind.Core);
+            }
+            var available = _local.Keys.Concat(_children.Keys).Concat(_core.Keys).Distinct();
+            throw new ServiceNotFoundException(service, requester, Label, available);
+        }
+    }
+}

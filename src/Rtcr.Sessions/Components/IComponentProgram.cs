@@ -1,0 +1,18 @@
+namespace Rtcr.Sessions;
+
+/// <summary>
+/// A component's code. <see cref="Register"/> binds handlers and thread programs (code only, run on
+/// every start and after every restore); <see cref="Construct"/> runs once on a fresh start and
+/// builds the component's state, which must live in its RAM dataspaces and capabilities.
+/// </summary>
+public interface IComponentProgram : IComponent
+{
+    /// <summary>The component's name (its binary name).</summary>
+    string Name { get; }
+
+    /// <summary>Registers signal handlers and thread programs by stable name.</summary>
+    void Register(Env env);
+
+    /// <summary>First start: reads config, opens sessions, allocates memory, starts threads and timers.</summary>
+    void Construct(Env env);
+}

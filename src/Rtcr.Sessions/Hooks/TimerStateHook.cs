@@ -1,0 +1,28 @@
+using Rtcr.Recording;
+
+namespace Rtcr.Sessions;
+
+/// <summary>Captures the pending timeout's exact due time and period, so a restored timer fires when the original would have.</summary>
+public sealed class TimerStateHook : IStateHook<ITimerSession>
+{
+    /// <inheritdoc />
+    public void Capture(ITimerSession target, StateWriter writer)
+    {
+        var (due, period, created) = Core(target).Pending;
+        writer.WriteInt64(due);
+        writer.WriteInt64(period);
+        writer.WriteInt64(created);
+    }
+
+    /// <inheritdoc />
+    public void Restore(ITimerSession target, ref StateReader reader, IReplayContext context)
+    {
+        long due = reader.ReadInt64(), period = reader.ReadInt64(), created = reader.ReadInt64();
+        var core = Core(target);
+        core.RestoreCreatedAt(created);
+        core.Program(due, period);
+    }
+
+    private static TimerSessionComponent Core(ITimerSession target) =>
+        target as TimerSessionComponent ?? throw new InvalidOperationException($"TimerStateHook needs core's timer session, got {target.GetType().Name}");
+}

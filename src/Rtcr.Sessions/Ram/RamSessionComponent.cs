@@ -1,0 +1,96 @@
+using Rtcr.Capabilities;
+using Rtcr.Memory;
+using Rtcr.Quotas;
+
+namespace Rtcr.Sessions;
+
+/// <summary>Core's RAM session: allocates RAM dataspaces against the quota the client donated.</summary>
+public sealed class RamSessionComponent : IRamSession, IDisposable
+{
+    private readonly ProtectionDomain _client;
+    private readonly Dictionary<long, RamDataspace> _dataspaces = new();
+    private readonly Lock _lock = new();
+
+    /// <summary>Creates the session with the donated quota.</summary>
+    public RamSessionComponent(ProtectionDomain client, string label, long ramQuota, long capQuota)
+    {
+        _client = client;
+        Account = new QuotaAccount($"RAM session '{label}'", ramQuota, capQuota);
+    }
+
+    /// <summary>The session's quota account.</summary>
+    public QuotaAccount Account { get; }
+
+    /// <inheritdoc />
+    public Cap<IDataspace> Alloc(long size, bool cached)
+    {
+        if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "a dataspace has a positive size");
+        long rounded = (size + RegionMap.PageSize - 1) & ~(RegionMap.PageSize - 1);
+        Account.Withdraw(QuotaKind.Ram, rounded, _client.Label, $"RAM alloc of {size} bytes");
+        try
+        {
+            Account.Withdraw(QuotaKind.Caps, 1, _client.Label, "RAM alloc");
+        }
+        catch
+        {
+            Account.Replenish(QuotaKind.Ram, rounded);
+            throw;
+        }
+        var ds = new RamDataspace(rounded);
+        var cap = _client.Install<IDataspace>(new DataspaceComponent(ds, writable: true));
+        lock (_lock) _dataspaces[_client.BadgeOf(cap)] = ds;
+        return cap;
+    }
+
+    /// <inheritdoc />
+    public void Free(Cap<IDataspace> dataspace)
+    {
+        long badge = _client.BadgeOf(dataspace);
+        RamDataspace? ds;
+        lock (_lock)
+        {
+            if (!_dataspaces.Remove(badge, out ds))
+                throw new CapabilityException(CapabilityError.WrongType, _client.Label, dataspace.Index, "dataspace was not allocated by this RAM session");
+        }
+        _client.Free(dataspace);
+        _client.Kernel.Objects.Remove(badge);
+        long size = ds.Size;
+        ds.Dispose();
+        Account.Replenish(QuotaKind.Ram, size);
+        Account.Replenish(QuotaKind.Caps, 1);
+    }
+
+    /// <inheritdoc />
+    public long Quota() => Account.Limit(QuotaKind.Ram);
+
+    /// <inheritdoc />
+    public long Used() => Account.Used(QuotaKind.Ram);
+
+    /// <inheritdoc />
+    public void RefAccount(Cap<IRamSession> account) => _ = _client.Invoke(account);
+
+    /// <inheritdoc />
+    public void TransferQuota(Cap<IRamSession> to, long amount)
+    {
+        var target = _client.Invoke(to); // checks the capability before any quota moves
+        Account.Shrink(QuotaKind.Ram, amount, _client.Label, "RAM transfer_quota");
+        target.Upgrade(amount, 0);
+    }
+
+    /// <inheritdoc />
+    public void Upgrade(long ramQuota, long capQuota)
+    {
+        Account.Grow(QuotaKind.Ram, ramQuota);
+        Account.Grow(QuotaKind.Caps, capQuota);
+    }
+
+    /// <summary>Frees every dataspace (session closed).</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var ds in _dataspaces.Values) ds.Dispose();
+            _dataspaces.Clear();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Rtcr.Capabilities;
+using Rtcr.Execution;
+
+namespace Rtcr.Sessions;
+
+/// <summary>
+/// Core's timer session on the kernel clock. One timeout is programmed at a time; a periodic timeout
+/// is rescheduled from its due time (not from when it fired), so it does not drift.
+/// </summary>
+public sealed class TimerSessionComponent : ITimerSession, IDisposable
+{
+    private readonly ProtectionDomain _client;
+    private readonly Lock _lock = new();
+    private long _createdAt;
+    private SignalContext? _handler;
+    private long _timerId, _dueAt, _period;
+
+    /// <summary>Creates a session for <paramref name="client"/>.</summary>
+    public TimerSessionComponent(ProtectionDomain client)
+    {
+        _client = client;
+        _createdAt = client.Kernel.Clock.NowMicroseconds;
+    }
+
+    /// <summary>The pending timeout: absolute due time (0 = none) and period (0 = one-shot); captured on checkpoint.</summary>
+    public (long DueAt, long Period, long CreatedAt) Pending
+    {
+        get { lock (_lock) return (_dueAt, _period, _createdAt); }
+    }
+
+    /// <inheritdoc />
+    public void Sigh(Cap<ISignalContext> handler)
+    {
+        var context = handler.IsValid ? _client.Invoke(handler).Context() : null;
+        lock (_lock) _handler = context;
+    }
+
+    /// <inheritdoc />
+    public void TriggerOnce(long microseconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(microseconds);
+        Program(_client.Kernel.Clock.NowMicroseconds + microseconds, 0);
+    }
+
+    /// <inheritdoc />
+    public void TriggerPeriodic(long microseconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(microseconds);
+        Program(microseconds == 0 ? 0 : _client.Kernel.Clock.NowMicroseconds + microseconds, microseconds);
+    }
+
+    /// <inheritdoc />
+    public long ElapsedMs() => ElapsedUs() / 1000;
+
+    /// <inheritdoc />
+    public long ElapsedUs() => _client.Kernel.Clock.NowMicroseconds - _createdAt;
+
+    /// <inheritdoc />
+    public void Upgrade(long ramQuota, long capQuota) { }
+
+    /// <summary>Puts back the creation time (restore), so <see cref="ElapsedMs"/> continues.</summary>
+    public void RestoreCreatedAt(long createdAt)
+    {
+        lock (_lock) _createdAt = createdAt;
+    }
+
+    /// <summary>Programs the timeout exactly (restore puts back the captured due time and period).</summary>
+    public void Program(long dueAt, long period)
+    {
+        lock (_lock)
+        {
+            if (_timerId != 0) _client.Kernel.Timers.Cancel(_timerId);
+            _timerId = 0;
+            _dueAt = dueAt;
+            _period = period;
+            if (dueAt != 0) _timerId = _client.Kernel.Timers.Schedule(dueAt, Fire);
+        }
+    }
+
+    private void Fire()
+    {
+        SignalContext? handler;
+        lock (_lock)
+        {
+            handler = _handler;
+            if (_period > 0)
+            {
+                _dueAt += _period;
+                _timerId = _client.Kernel.Timers.Schedule(_dueAt, Fire);
+            }
+            else
+            {
+                _dueAt = 0;
+                _timerId = 0;
+            }
+        }
+        handler?.Submit(1);
+    }
+
+    /// <summary>Cancels the pending timeout (session closed).</summary>
+    public void Dispose() => Program(0, 0);
+}
