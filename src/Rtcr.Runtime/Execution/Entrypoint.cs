@@ -26,6 +26,17 @@ public sealed class Entrypoint : IDisposable
         }
     }
 
+    /// <summary>
+    /// Raised on the dispatching thread after a handler has completed (and the entrypoint is at a
+    /// handler boundary again); hosts count ticks and take checkpoints from here.
+    /// </summary>
+    public event Action<SignalContext, int>? HandlerCompleted;
+
+    /// <summary>Number of handler runs completed.</summary>
+    public long Dispatched => Interlocked.Read(ref _dispatched);
+
+    private long _dispatched;
+
     /// <summary>Name (the component's label).</summary>
     public string Name { get; }
 
@@ -169,6 +180,8 @@ public sealed class Entrypoint : IDisposable
                 Monitor.PulseAll(_lock);
             }
         }
+        Interlocked.Increment(ref _dispatched);
+        HandlerCompleted?.Invoke(context, count);
         return true;
     }
 

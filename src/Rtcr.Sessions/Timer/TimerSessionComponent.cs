@@ -28,6 +28,12 @@ public sealed class TimerSessionComponent : ITimerSession, IDisposable
         get { lock (_lock) return (_dueAt, _period, _createdAt); }
     }
 
+    /// <summary>The signal context notified on timeouts, if any.</summary>
+    public SignalContext? Handler
+    {
+        get { lock (_lock) return _handler; }
+    }
+
     /// <inheritdoc />
     public void Sigh(Cap<ISignalContext> handler)
     {

@@ -1,0 +1,38 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Rtcr.Host.Commands;
+
+/// <summary>Options of <c>rtcr run</c>.</summary>
+internal sealed class RunSettings : CommandSettings
+{
+    [CommandArgument(0, "<component>")]
+    [Description("Component to run: sheep_counter or memory_writer.")]
+    public string Component { get; init; } = "";
+
+    [CommandOption("--config <FILE>")]
+    [Description("File whose content becomes the component's ROM module 'config' (default: the sample's built-in config).")]
+    public string? ConfigFile { get; init; }
+
+    [CommandOption("--ticks <N>")]
+    [Description("Stop after N ticks (a tick is one delivered Timer signal whose handler has completed).")]
+    public long? Ticks { get; init; }
+
+    [CommandOption("--for <DURATION>")]
+    [Description("Stop after this much (virtual or real) time, e.g. 500ms, 10s, 2m.")]
+    public string? For { get; init; }
+
+    [CommandOption("--virtual-time")]
+    [Description("Run deterministically on a virtual clock (time advances event by event, as fast as possible).")]
+    public bool VirtualTime { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (Ticks is not null && For is not null) return ValidationResult.Error("give either --ticks or --for, not both");
+        if (Ticks is < 1) return ValidationResult.Error("--ticks must be at least 1");
+        if (For is not null && !Duration.TryParseMicroseconds(For, out _)) return ValidationResult.Error($"--for: '{For}' is not a duration (examples: 500ms, 2s, 1.5m)");
+        if (ConfigFile is not null && !File.Exists(ConfigFile)) return ValidationResult.Error($"--config: file '{ConfigFile}' does not exist");
+        return ValidationResult.Success();
+    }
+}
