@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+using System.Text;
+using Rtcr.Generators.Model;
+
+namespace Rtcr.Generators.Emitting;
+
+/// <summary>Identifiers the emitters derive from declared names.</summary>
+internal static class Naming
+{
+    // Members every recorded call type already has; a parameter with one of these names gets a suffix.
+    private static readonly HashSet<string> Reserved = new() { "Badge", "Sequence", "Object", "Method", "Key", "ToRecord", "ToObjectRecord", "Write", "Read", "EqualityContract" };
+
+    /// <summary>Property of a recorded call type holding a parameter's value.</summary>
+    public static string Property(ParameterSpec parameter)
+    {
+        string name = Pascal(parameter.PlainName);
+        return Reserved.Contains(name) ? name + "Arg" : name;
+    }
+
+    /// <summary>Recorder field holding the latest value of a parameter of a constant-key <c>[Sets]</c>.</summary>
+    public static string Field(MethodSpec method, ParameterSpec parameter) => "_" + Camel(method.Name) + Pascal(parameter.PlainName);
+
+    /// <summary>Recorder field prefix of a constant key's slot (e.g. <c>_exceptionSighKey</c>).</summary>
+    public static string KeySlot(string key) => "_" + Camel(Identifier(key)) + "Key";
+
+    public static string Pascal(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
+
+    public static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
+
+    /// <summary>"exception_sigh" → "ExceptionSigh".</summary>
+    public static string Identifier(string text)
+    {
+        var sb = new StringBuilder();
+        bool upper = true;
+        foreach (char c in text)
+        {
+            if (!char.IsLetterOrDigit(c))
+            {
+                upper = true;
+                continue;
+            }
+            sb.Append(upper ? char.ToUpperInvariant(c) : c);
+            upper = false;
+        }
+        if (sb.Length == 0 || char.IsDigit(sb[0])) sb.Insert(0, 'K');
+        return sb.ToString();
+    }
+
+    /// <summary>The namespace part of a fully qualified generated name, for <c>&lt;see cref&gt;</c>.</summary>
+    public static string Cref(string fullName) => fullName.StartsWith("global::", System.StringComparison.Ordinal) ? fullName.Substring(8) : fullName;
+}

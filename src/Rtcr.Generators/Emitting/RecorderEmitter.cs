@@ -1,0 +1,373 @@
+using System.Collections.Generic;
+using System.Linq;
+using Rtcr.Generators.Model;
+
+namespace Rtcr.Generators.Emitting;
+
+/// <summary>
+/// Emits the recording proxy of an interface: it implements the interface, forwards every call to the
+/// object it wraps and, after the call succeeded, records what a restore needs. Constant-key settings live
+/// in plain fields, so recording them allocates nothing; only keyed settings and creations allocate.
+/// </summary>
+internal static class RecorderEmitter
+{
+    private const string Context = "global::Rtcr.Recording.RecordingContext";
+    private const string Args = "global::Rtcr.Services.SessionArgs";
+    private const string Invariant = "global::System.Globalization.CultureInfo.InvariantCulture";
+
+    public static string Emit(InterfaceSpec spec)
+    {
+        var w = new SourceWriter().FileHeader();
+        bool hasNamespace = spec.Namespace.Length > 0;
+        if (hasNamespace) w.Open("namespace " + spec.Namespace);
+
+        var methods = spec.Methods.ToList();
+        var staticKeys = StaticKeys(methods);
+        bool hasDynamicKeys = methods.Any(m => m.Kind == RecordingKind.Sets && !m.HasStaticKey);
+        bool hasSettings = methods.Any(m => m.Kind == RecordingKind.Sets);
+        bool hasObjects = methods.Any(m => m.Kind == RecordingKind.Creates);
+        bool needsGate = hasSettings || hasObjects || spec.IsSession;
+        string state = spec.StateName;
+
+        w.Line("/// <summary>");
+        if (spec.IsSession)
+            w.Line($"/// Recording proxy of <see cref=\"{Naming.Cref(spec.FullName)}\"/> sessions (service \"{spec.Service}\"): forwards every call");
+        else
+            w.Line($"/// Recording proxy of <see cref=\"{Naming.Cref(spec.FullName)}\"/> objects: forwards every call");
+        w.Line("/// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.");
+        w.Line("/// </summary>");
+        w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Rtcr.Generators\", \"" + ThisAssembly.Version + "\")]");
+        w.Open($"{spec.Accessibility} sealed partial class {spec.RecorderName} : {spec.FullName}" + (spec.IsSession ? ", global::Rtcr.Recording.ISessionRecorder" : ""));
+
+        // Fields.
+        w.Line($"private readonly {spec.FullName} _inner;");
+        w.Line($"private readonly {Context} _context;");
+        if (spec.IsSession) w.Line($"private readonly {Args} _args;");
+        if (needsGate)
+        {
+            w.Line();
+            w.Line("// Guards every recorded field below; [Query] and [Captures] calls never take it.");
+            w.Line("private readonly global::System.Threading.Lock _gate = new();");
+        }
+        if (spec.IsSession)
+        {
+            w.Line("private long _upgradedRam;");
+            w.Line("private long _upgradedCaps;");
+        }
+        if (hasSettings) w.Line("private long _nextOrder;");
+        if (hasObjects) w.Line("private readonly global::System.Collections.Generic.Dictionary<long, Created> _objects = new();");
+        if (hasDynamicKeys) w.Line("private readonly global::System.Collections.Generic.Dictionary<string, KeyedSetting> _settings = new(global::System.StringComparer.Ordinal);");
+        foreach (var key in staticKeys)
+        {
+            w.Line();
+            w.Line($"// [Sets({ValueCode.Literal(key.Key)})]: order of first set (0 = not set)" + (key.Value.Count > 1 ? ", which method set it last, and its arguments." : " and the latest arguments."));
+            string slot = Naming.KeySlot(key.Key);
+            w.Line($"private long {slot}Order;");
+            if (key.Value.Count > 1) w.Line($"private int {slot}Method;");
+            foreach (var m in key.Value)
+                foreach (var p in m.Parameters)
+                    w.Line($"private {ValueCode.StorageType(p)} {Naming.Field(m, p)}" + (p.Kind == ValueKind.String && !p.IsNullableString ? " = \"\";" : ";"));
+        }
+        w.Line();
+
+        // Constructor and properties.
+        w.Line($"/// <summary>Puts a recorder in front of <paramref name=\"inner\"/>.</summary>");
+        w.Line("/// <param name=\"inner\">The real object; every call is forwarded to it.</param>");
+        w.Line("/// <param name=\"context\">The client whose capabilities the calls carry.</param>");
+        if (spec.IsSession)
+        {
+            w.Line("/// <param name=\"args\">The arguments the session was created with.</param>");
+            w.Open($"public {spec.RecorderName}({spec.FullName} inner, {Context} context, {Args} args)");
+        }
+        else
+        {
+            w.Open($"public {spec.RecorderName}({spec.FullName} inner, {Context} context)");
+        }
+        w.Line("_inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));");
+        w.Line("_context = context ?? throw new global::System.ArgumentNullException(nameof(context));");
+        if (spec.IsSession) w.Line("_args = args ?? throw new global::System.ArgumentNullException(nameof(args));");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>");
+        w.Line($"public {spec.FullName} Inner => _inner;");
+        w.Line();
+        if (spec.IsSession)
+        {
+            w.Line("/// <inheritdoc />");
+            w.Line($"public string Service => {ValueCode.Literal(spec.Service!)};");
+            w.Line();
+            w.Line("/// <inheritdoc />");
+            w.Line($"public {Args} Args => _args;");
+            w.Line();
+        }
+
+        foreach (var m in methods) EmitMethod(w, spec, m, staticKeys);
+
+        EmitCapture(w, spec, staticKeys, hasDynamicKeys, hasObjects);
+
+        if (hasSettings && hasDynamicKeys)
+        {
+            w.Line();
+            w.Open($"private void Set(string key, {state}.Call call)");
+            w.Open("lock (_gate)");
+            w.Line("// A key keeps the position it was first set at; only its call is replaced.");
+            w.Line("long order = _settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;");
+            w.Line("_settings[key] = new KeyedSetting(order, call);");
+            w.Close();
+            w.Close();
+            w.Line();
+            w.Line($"private readonly record struct KeyedSetting(long Order, {state}.Call Call);");
+        }
+        if (hasObjects)
+        {
+            w.Line();
+            w.Line("// The recorded creation and, for objects that record calls themselves, their recorder.");
+            w.Line($"private readonly record struct Created({state}.Creation Call, object? Recorder);");
+        }
+
+        w.Close();
+        if (hasNamespace) w.Close();
+        return w.ToString();
+    }
+
+    /// <summary>Constant keys in first-declared order, each with the <c>[Sets]</c> methods writing it.</summary>
+    private static List<KeyValuePair<string, List<MethodSpec>>> StaticKeys(List<MethodSpec> methods)
+    {
+        var keys = new List<KeyValuePair<string, List<MethodSpec>>>();
+        foreach (var m in methods.Where(m => m.Kind == RecordingKind.Sets && m.HasStaticKey))
+        {
+            int index = keys.FindIndex(k => k.Key == m.Key);
+            if (index < 0) keys.Add(new KeyValuePair<string, List<MethodSpec>>(m.Key!, new List<MethodSpec> { m }));
+            else keys[index].Value.Add(m);
+        }
+        return keys;
+    }
+
+    private static string Signature(MethodSpec m) =>
+        $"public {m.ReturnType} {m.Name}({string.Join(", ", m.Parameters.Select(p => p.Modifier + p.Type + " " + p.Name))})";
+
+    private static string Forward(MethodSpec m) =>
+        $"_inner.{m.Name}({string.Join(", ", m.Parameters.Select(p => p.Modifier + p.Name))})";
+
+    private static string Recorded(ParameterSpec p) =>
+        p.Kind == ValueKind.Capability ? $"_context.BadgeOf({p.Name})" : p.Name;
+
+    private static void EmitMethod(SourceWriter w, InterfaceSpec spec, MethodSpec m, List<KeyValuePair<string, List<MethodSpec>>> staticKeys)
+    {
+        string state = spec.StateName;
+        w.Line("/// <inheritdoc />");
+        switch (m.Kind)
+        {
+            case RecordingKind.Query:
+            case RecordingKind.Captures:
+            case RecordingKind.Upgrade when !spec.IsSession:
+                w.Line($"{Signature(m)} => {Forward(m)};");
+                w.Line();
+                return;
+        }
+
+        w.Open(Signature(m));
+        switch (m.Kind)
+        {
+            case RecordingKind.Creates:
+            {
+                var names = m.Created!.Names;
+                w.Line($"var result = {Forward(m)};");
+                w.Line("long badge = _context.BadgeOf(result);");
+                w.Line("if (badge == 0) return result;");
+                w.Open("lock (_gate)");
+                w.Line("// Some methods hand out the same object on every call (a PD's address space): it is recorded once.");
+                w.Line("if (_objects.ContainsKey(badge)) return result;");
+                var args = m.Parameters.Select(Recorded).Concat(new[] { "badge", "_context.NextSequence()" });
+                if (names is not null)
+                {
+                    args = args.Concat(new[] { "null" });
+                    w.Line("var created = _context.Resolve(result);");
+                    w.Line($"var recorder = created as {names.Recorder} ?? new {names.Recorder}(created, _context);");
+                    w.Line("// Every holder of the capability now reaches the recorder, so calls on the object are recorded too.");
+                    w.Line("if (!ReferenceEquals(recorder, created)) _context.Interpose(badge, recorder);");
+                    w.Line($"_objects.Add(badge, new Created(new {state}.{m.CallType}({string.Join(", ", args)}), recorder));");
+                }
+                else
+                {
+                    w.Line($"_objects.Add(badge, new Created(new {state}.{m.CallType}({string.Join(", ", args)}), null));");
+                }
+                w.Close();
+                w.Line("return result;");
+                break;
+            }
+            case RecordingKind.Destroys:
+            {
+                var cap = m.Parameters.First(p => p.Kind == ValueKind.Capability);
+                bool tracked = spec.Methods.Any(x => x.Kind == RecordingKind.Creates);
+                if (tracked)
+                {
+                    w.Line("// Read before the call: afterwards the capability may name nothing.");
+                    w.Line($"long badge = _context.BadgeOf({cap.Name});");
+                }
+                w.Line(Forward(m) + ";");
+                if (tracked) w.Line("lock (_gate) _objects.Remove(badge);");
+                break;
+            }
+            case RecordingKind.Upgrade:
+                w.Line(Forward(m) + ";");
+                w.Open("lock (_gate)");
+                w.Line($"_upgradedRam += {m.Parameters[0].Name};");
+                w.Line($"_upgradedCaps += {m.Parameters[1].Name};");
+                w.Close();
+                break;
+            case RecordingKind.Sets when m.HasStaticKey:
+            {
+                w.Line(m.ReturnsVoid ? Forward(m) + ";" : $"var result = {Forward(m)};");
+                foreach (var p in m.Parameters.Where(p => p.Kind == ValueKind.Capability))
+                    w.Line($"long {p.PlainName}Badge = _context.BadgeOf({p.Name});");
+                var key = staticKeys.First(k => k.Key == m.Key);
+                string slot = Naming.KeySlot(m.Key!);
+                w.Open("lock (_gate)");
+                w.Line($"if ({slot}Order == 0) {slot}Order = ++_nextOrder;");
+                if (key.Value.Count > 1) w.Line($"{slot}Method = {key.Value.IndexOf(m) + 1};");
+                foreach (var p in m.Parameters)
+                    w.Line($"{Naming.Field(m, p)} = {(p.Kind == ValueKind.Capability ? p.PlainName + "Badge" : p.Name)};");
+                w.Close();
+                if (!m.ReturnsVoid) w.Line("return result;");
+                break;
+            }
+            case RecordingKind.Sets:
+            {
+                w.Line(m.ReturnsVoid ? Forward(m) + ";" : $"var result = {Forward(m)};");
+                var args = m.Parameters.Select(p => p.ReplayWithResult ? "result" : Recorded(p)).ToList();
+                if (m.Parameters.Any(p => p.ReplayWithResult))
+                    w.Line($"// [ReplayWithResult] {string.Join(", ", m.Parameters.Where(p => p.ReplayWithResult).Select(p => p.PlainName))} is recorded as the result, so that a replay repeats this exact call.");
+                w.Line($"var call = new {state}.{m.CallType}({string.Join(", ", args)});");
+                w.Line($"Set({KeyExpression(m, "call")}, call);");
+                if (!m.ReturnsVoid) w.Line("return result;");
+                break;
+            }
+            case RecordingKind.Unsets:
+            {
+                if (m.KeyArg is not null)
+                {
+                    var p = m.Parameters.First(x => x.PlainName == m.KeyArg);
+                    bool keyed = spec.Methods.Any(x => x.Kind == RecordingKind.Sets && !x.HasStaticKey);
+                    if (keyed)
+                    {
+                        string part = p.Kind == ValueKind.Capability ? $"_context.BadgeOf({p.Name})" : p.Name;
+                        w.Line($"string key = {ValueCode.Literal(m.Key + ":")} + {ValueCode.KeyPart(p.Kind, part)};");
+                    }
+                    w.Line(m.ReturnsVoid ? Forward(m) + ";" : $"var result = {Forward(m)};");
+                    if (keyed) w.Line("lock (_gate) _settings.Remove(key);");
+                }
+                else
+                {
+                    w.Line(m.ReturnsVoid ? Forward(m) + ";" : $"var result = {Forward(m)};");
+                    if (staticKeys.Any(k => k.Key == m.Key))
+                    {
+                        string slot = Naming.KeySlot(m.Key!);
+                        w.Line($"lock (_gate) {slot}Order = 0;");
+                    }
+                }
+                if (!m.ReturnsVoid) w.Line("return result;");
+                break;
+            }
+        }
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>The key of a keyed <c>[Sets]</c>: the constant key, ":" and the key argument or the result.</summary>
+    private static string KeyExpression(MethodSpec m, string call)
+    {
+        string prefix = ValueCode.Literal(m.Key + ":");
+        if (m.KeyFromResult) return $"{prefix} + {ValueCode.KeyPart(m.ReturnKind, "result")}";
+        var p = m.Parameters.First(x => x.PlainName == m.KeyArg);
+        return $"{prefix} + {ValueCode.KeyPart(p.Kind, call + "." + Naming.Property(p))}";
+    }
+
+    private static void EmitCapture(SourceWriter w, InterfaceSpec spec, List<KeyValuePair<string, List<MethodSpec>>> staticKeys, bool hasDynamicKeys, bool hasObjects)
+    {
+        string state = spec.StateName;
+        bool hasSettings = staticKeys.Count > 0 || hasDynamicKeys;
+        w.Line("/// <summary>");
+        w.Line("/// A snapshot of the recorded state: " + (spec.IsSession ? "upgrades, " : "") + "the latest call per key in first-set order and the live");
+        w.Line("/// created objects in creation order" + (spec.Hook is not null ? ", plus what the state hook captures from the wrapped object." : ".") + " Call while the client is paused.");
+        w.Line("/// </summary>");
+        w.Open($"public {state} Capture()");
+        w.Line(spec.IsSession ? $"var state = new {state}(_args);" : $"var state = new {state}();");
+        if (hasSettings) w.Line($"var settings = new global::System.Collections.Generic.List<(long Order, {state}.Setting Setting)>();");
+        if (hasObjects) w.Line("global::System.Collections.Generic.List<Created> objects;");
+        if (spec.IsSession || hasSettings || hasObjects)
+        {
+            w.Open("lock (_gate)");
+            if (spec.IsSession)
+            {
+                w.Line("state.UpgradedRam = _upgradedRam;");
+                w.Line("state.UpgradedCaps = _upgradedCaps;");
+            }
+            foreach (var key in staticKeys)
+            {
+                string slot = Naming.KeySlot(key.Key);
+                string literal = ValueCode.Literal(key.Key);
+                if (key.Value.Count == 1)
+                {
+                    w.Line($"if ({slot}Order != 0)");
+                    w.Line($"    settings.Add(({slot}Order, new({literal}, {NewCall(state, key.Value[0])})));");
+                }
+                else
+                {
+                    w.Line($"if ({slot}Order != 0)");
+                    w.Line($"    settings.Add(({slot}Order, new({literal}, {slot}Method switch");
+                    w.Line("    {");
+                    for (int i = 0; i < key.Value.Count; i++)
+                        w.Line($"        {(i == key.Value.Count - 1 ? "_" : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))} => {NewCall(state, key.Value[i])},");
+                    w.Line("    })));");
+                }
+            }
+            if (hasDynamicKeys) w.Line("foreach (var setting in _settings) settings.Add((setting.Value.Order, new(setting.Key, setting.Value.Call)));");
+            if (hasObjects) w.Line("objects = new global::System.Collections.Generic.List<Created>(_objects.Values);");
+            w.Close();
+        }
+        if (hasSettings)
+        {
+            w.Line("settings.Sort(static (a, b) => a.Order.CompareTo(b.Order));");
+            w.Line("foreach (var (_, setting) in settings) state.Settings.Add(setting);");
+        }
+        if (hasObjects)
+        {
+            w.Line("objects.Sort(static (a, b) => a.Call.Sequence.CompareTo(b.Call.Sequence));");
+            var withChild = spec.Methods.Where(m => m.Kind == RecordingKind.Creates && m.Created!.Names is not null).ToList();
+            if (withChild.Count == 0)
+            {
+                w.Line("foreach (var created in objects) state.Objects.Add(created.Call);");
+            }
+            else
+            {
+                w.Line("// Created objects are captured outside the lock: their recorders take their own.");
+                w.Open("foreach (var created in objects)");
+                w.Line("state.Objects.Add(created switch");
+                w.Line("{");
+                foreach (var m in withChild)
+                    w.Line($"    {{ Call: {state}.{m.CallType} call, Recorder: {m.Created!.Names!.Recorder} recorder }} => call with {{ Object = recorder.Capture() }},");
+                w.Line("    _ => created.Call,");
+                w.Line("});");
+                w.Close();
+            }
+        }
+        if (spec.Hook is not null)
+        {
+            w.Line("// The hook reads the real object: the recorder sees only calls.");
+            w.Line("var hookState = new global::Rtcr.Recording.StateWriter();");
+            w.Line($"new {spec.Hook}().Capture(_inner, hookState);");
+            w.Line("state.HookState = hookState.ToArray();");
+        }
+        w.Line("return state;");
+        w.Close();
+        if (spec.IsSession)
+        {
+            w.Line();
+            w.Line("global::Rtcr.Recording.ISessionState global::Rtcr.Recording.ISessionRecorder.Capture() => Capture();");
+        }
+    }
+
+    private static string NewCall(string state, MethodSpec m) =>
+        $"new {state}.{m.CallType}({string.Join(", ", m.Parameters.Select(p => Naming.Field(m, p)))})";
+}

@@ -1,0 +1,406 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Rtcr.Generators.Diagnostics;
+using Rtcr.Generators.Model;
+
+namespace Rtcr.Generators.Parsing;
+
+/// <summary>
+/// Turns an interface marked <c>[RtcrSession]</c> or <c>[RtcrRpcObject]</c> into an <see cref="InterfaceSpec"/>,
+/// collecting every problem as a <see cref="DiagnosticInfo"/>. An interface with errors yields no spec, so the
+/// user sees the precise diagnostic rather than a cascade of errors in generated code.
+/// </summary>
+internal sealed class InterfaceParser
+{
+    private readonly Compilation _compilation;
+    private readonly INamedTypeSymbol _type;
+    private readonly SyntaxNode _declaration;
+    private readonly CancellationToken _cancellationToken;
+    private readonly List<DiagnosticInfo> _diagnostics = new();
+
+    private InterfaceParser(Compilation compilation, INamedTypeSymbol type, SyntaxNode declaration, CancellationToken cancellationToken)
+    {
+        _compilation = compilation;
+        _type = type;
+        _declaration = declaration;
+        _cancellationToken = cancellationToken;
+    }
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, bool isSession, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type) return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        var parser = new InterfaceParser(context.SemanticModel.Compilation, type, context.TargetNode, cancellationToken);
+        var spec = parser.Parse(isSession ? context.Attributes[0] : null);
+        return new ParseResult(parser._diagnostics.Count == 0 || parser._diagnostics.All(d => d.Descriptor.DefaultSeverity != DiagnosticSeverity.Error) ? spec : null,
+            parser._diagnostics.ToEquatableArray());
+    }
+
+    private LocationInfo? IdentifierLocation =>
+        LocationInfo.From(_declaration is BaseTypeDeclarationSyntax t ? t.Identifier.GetLocation() : _declaration.GetLocation());
+
+    private void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, location ?? IdentifierLocation, arguments));
+
+    private InterfaceSpec? Parse(AttributeData? sessionAttribute)
+    {
+        string attributeName = sessionAttribute is null ? "RtcrRpcObject" : "RtcrSession";
+        if (_type.TypeKind != TypeKind.Interface)
+        {
+            Report(DiagnosticDescriptors.NotAnInterface, null, _type.Name, attributeName, "a " + KindName(_type));
+            return null;
+        }
+        if (_type.IsGenericType)
+        {
+            Report(DiagnosticDescriptors.NotAnInterface, null, _type.Name, attributeName, "a generic interface");
+            return null;
+        }
+        string? accessibility = EffectiveAccessibility(_type);
+        if (accessibility is null)
+        {
+            Report(DiagnosticDescriptors.InaccessibleInterface, null, _type.ToDisplayString(), DescribeAccessibility(_type));
+            return null;
+        }
+
+        string? hook = ParseHook();
+        var methods = ParseMethods();
+        CheckUnsetKeys(methods);
+
+        string? service = null;
+        int restoreOrder = 100;
+        if (sessionAttribute is not null)
+        {
+            service = sessionAttribute.ConstructorArguments.Length > 0 ? sessionAttribute.ConstructorArguments[0].Value as string : null;
+            foreach (var named in sessionAttribute.NamedArguments)
+                if (named.Key == "RestoreOrder" && named.Value.Value is int order) restoreOrder = order;
+            service ??= _type.Name;
+        }
+
+        string ns = _type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
+        return new InterfaceSpec(
+            ns,
+            _type.Name,
+            _type.ToTypeName(),
+            accessibility,
+            service,
+            restoreOrder,
+            NameRules.For(_type),
+            hook,
+            Schema(methods),
+            methods.ToEquatableArray());
+    }
+
+    private string? ParseHook()
+    {
+        var attribute = _type.FindAttribute(KnownNames.CapturedByAttribute);
+        if (attribute is null) return null;
+        var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken));
+        string target = _type.Name;
+        if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol hook)
+        {
+            Report(DiagnosticDescriptors.InvalidStateHook, location, "?", "is missing", target);
+            return null;
+        }
+        bool implements = hook.AllInterfaces.Any(i =>
+            i.ConstructedFrom.Is(KnownNames.StateHook) && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], _type));
+        string? problem =
+            hook.TypeKind != TypeKind.Class || hook.IsAbstract ? "is not a concrete class"
+            : !implements ? $"does not implement IStateHook<{target}>"
+            : !hook.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public) ? "has no public parameterless constructor"
+            : null;
+        if (problem is not null)
+        {
+            Report(DiagnosticDescriptors.InvalidStateHook, location, hook.ToDisplayString(), problem, target);
+            return null;
+        }
+        return hook.ToTypeName();
+    }
+
+    private List<MethodSpec> ParseMethods()
+    {
+        var methods = new List<MethodSpec>();
+        var callTypes = new HashSet<string>();
+        foreach (var iface in new[] { _type }.Concat(_type.AllInterfaces))
+        {
+            foreach (var member in iface.GetMembers())
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                if (member.IsStatic || !member.IsAbstract) continue;
+                switch (member)
+                {
+                    case IMethodSymbol { MethodKind: MethodKind.Ordinary } method:
+                        var spec = ParseMethod(method, methods.Count + 1, callTypes);
+                        if (spec is not null) methods.Add(spec);
+                        break;
+                    case IPropertySymbol or IEventSymbol:
+                        Report(DiagnosticDescriptors.UnsupportedMember, MemberLocation(member), member.Name, member is IPropertySymbol ? "a property" : "an event");
+                        break;
+                }
+            }
+        }
+        return methods;
+    }
+
+    private MethodSpec? ParseMethod(IMethodSymbol method, int id, HashSet<string> callTypes)
+    {
+        var location = MemberLocation(method);
+        if (method.IsGenericMethod)
+        {
+            Report(DiagnosticDescriptors.UnsupportedMember, location, method.Name, "a generic method");
+            return null;
+        }
+
+        var found = new List<(RecordingKind Kind, AttributeData Attribute)>();
+        foreach (var attribute in method.GetAttributes())
+        {
+            RecordingKind? kind = attribute.AttributeClass is not INamedTypeSymbol c ? null : SymbolExtensions.MetadataName(c) switch
+            {
+                KnownNames.QueryAttribute => RecordingKind.Query,
+                KnownNames.CreatesAttribute => RecordingKind.Creates,
+                KnownNames.DestroysAttribute => RecordingKind.Destroys,
+                KnownNames.SetsAttribute => RecordingKind.Sets,
+                KnownNames.UnsetsAttribute => RecordingKind.Unsets,
+                KnownNames.UpgradeAttribute => RecordingKind.Upgrade,
+                KnownNames.CapturesAttribute => RecordingKind.Captures,
+                _ => null,
+            };
+            if (kind is RecordingKind k) found.Add((k, attribute));
+        }
+        if (found.Count == 0)
+        {
+            Report(DiagnosticDescriptors.MissingRecordingAttribute, location, method.Name, _type.Name);
+            return null;
+        }
+        if (found.Count > 1)
+        {
+            Report(DiagnosticDescriptors.ConflictingRecordingAttributes, location, method.Name,
+                string.Join(", ", found.Select(f => "[" + f.Kind + "]")));
+            return null;
+        }
+
+        var (recordingKind, recordingAttribute) = found[0];
+        bool recorded = recordingKind is not (RecordingKind.Query or RecordingKind.Captures);
+        string? key = null, keyArg = null;
+        bool keyFromResult = false;
+        if (recordingKind is RecordingKind.Sets or RecordingKind.Unsets)
+        {
+            key = recordingAttribute.ConstructorArguments.Length > 0 ? recordingAttribute.ConstructorArguments[0].Value as string : null;
+            foreach (var named in recordingAttribute.NamedArguments)
+            {
+                if (named.Key == "KeyArg") keyArg = named.Value.Value as string;
+                else if (named.Key == "KeyFromResult" && named.Value.Value is bool b) keyFromResult = b;
+            }
+            key ??= method.Name;
+            if (keyArg is not null && !method.Parameters.Any(p => p.Name == keyArg))
+            {
+                Report(DiagnosticDescriptors.UnknownKeyArg, LocationInfo.From(recordingAttribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken)) ?? location,
+                    keyArg, method.Name, method.Parameters.Length == 0 ? "(none)" : string.Join(", ", method.Parameters.Select(p => p.Name)));
+                return null;
+            }
+        }
+
+        bool valid = true;
+        var parameters = new List<ParameterSpec>();
+        foreach (var parameter in method.Parameters)
+        {
+            var kind = Classify(parameter.Type);
+            bool replayWithResult = parameter.FindAttribute(KnownNames.ReplayWithResultAttribute) is not null;
+            if (recorded && (kind == ValueKind.Unsupported || parameter.RefKind != RefKind.None))
+            {
+                string typeName = (parameter.RefKind == RefKind.None ? "" : parameter.RefKind.ToString().ToLowerInvariant() + " ") + parameter.Type.ToDisplayString();
+                Report(DiagnosticDescriptors.UnsupportedParameterType, ParameterTypeLocation(parameter) ?? location, "Parameter '" + parameter.Name + "'", method.Name, typeName);
+                valid = false;
+            }
+            if (replayWithResult)
+            {
+                string? problem = recordingKind != RecordingKind.Sets || !keyFromResult ? "the method is not [Sets(..., KeyFromResult = true)]"
+                    : !SymbolEqualityComparer.Default.Equals(parameter.Type, method.ReturnType) ? $"its type '{parameter.Type.ToDisplayString()}' differs from the result type '{method.ReturnType.ToDisplayString()}'"
+                    : null;
+                if (problem is not null)
+                {
+                    Report(DiagnosticDescriptors.InvalidReplayWithResult, ParameterLocation(parameter) ?? location, parameter.Name, method.Name, problem);
+                    valid = false;
+                }
+            }
+            parameters.Add(new ParameterSpec(
+                SyntaxFacts.GetKeywordKind(parameter.Name) != SyntaxKind.None ? "@" + parameter.Name : parameter.Name,
+                parameter.Type.ToTypeName(),
+                parameter.RefKind switch { RefKind.Ref => "ref ", RefKind.Out => "out ", RefKind.In => "in ", _ => "" },
+                kind,
+                parameter.Type.CapabilityTarget()?.ToTypeName(),
+                kind == ValueKind.String && parameter.Type.NullableAnnotation != NullableAnnotation.NotAnnotated,
+                replayWithResult));
+        }
+
+        CreatedObjectSpec? created = null;
+        var returnKind = Classify(method.ReturnType);
+        switch (recordingKind)
+        {
+            case RecordingKind.Creates:
+                if (method.ReturnType.CapabilityTarget() is not INamedTypeSymbol target)
+                {
+                    Report(DiagnosticDescriptors.CreatesMustReturnCapability, ReturnTypeLocation(method) ?? location, method.Name, method.ReturnType.ToDisplayString());
+                    return null;
+                }
+                created = new CreatedObjectSpec(target.ToTypeName(), target.Name, RecorderOf(target));
+                break;
+            case RecordingKind.Destroys when !parameters.Any(p => p.Kind == ValueKind.Capability):
+                Report(DiagnosticDescriptors.DestroysNeedsCapability, location, method.Name);
+                return null;
+            case RecordingKind.Upgrade when !method.ReturnsVoid || method.Parameters.Length != 2
+                    || method.Parameters.Any(p => p.Type.SpecialType != SpecialType.System_Int64 || p.RefKind != RefKind.None):
+                Report(DiagnosticDescriptors.InvalidUpgradeSignature, location, method.Name);
+                return null;
+            case RecordingKind.Sets when keyFromResult && (method.ReturnsVoid || returnKind == ValueKind.Unsupported):
+                Report(DiagnosticDescriptors.KeyFromResultNeedsResult, ReturnTypeLocation(method) ?? location, method.Name, method.ReturnType.ToDisplayString());
+                return null;
+        }
+        if (!valid) return null;
+
+        string callType = method.Name + "Call";
+        for (int n = 2; !callTypes.Add(callType); n++) callType = method.Name + n + "Call";
+
+        return new MethodSpec(
+            method.Name,
+            id,
+            callType,
+            method.ReturnsVoid ? "void" : method.ReturnType.ToTypeName(),
+            returnKind,
+            recordingKind,
+            key,
+            keyArg,
+            keyFromResult,
+            created,
+            method.ContainingType.ToTypeName(),
+            parameters.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The recorder of a created object's interface: only for <c>[RtcrRpcObject]</c> interfaces that record
+    /// something (an object with only queries has no state, and wrapping it would only cost a call).
+    /// </summary>
+    private GeneratedNames? RecorderOf(INamedTypeSymbol target)
+    {
+        if (target.TypeKind != TypeKind.Interface || target.IsGenericType || target.FindAttribute(KnownNames.RpcObjectAttribute) is null) return null;
+        if (!RecordsAnything(target)) return null;
+        var names = NameRules.For(target);
+        bool fromSource = target.Locations.Any(l => l.IsInSource) && SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, _compilation.Assembly);
+        if (!fromSource && _compilation.GetTypeByMetadataName(names.Recorder.Substring("global::".Length)) is null) return null;
+        return names;
+    }
+
+    internal static bool RecordsAnything(INamedTypeSymbol type)
+    {
+        if (type.FindAttribute(KnownNames.CapturedByAttribute) is not null) return true;
+        foreach (var iface in new[] { type }.Concat(type.AllInterfaces))
+            foreach (var member in iface.GetMembers())
+                foreach (var attribute in member.GetAttributes())
+                    if (attribute.AttributeClass is INamedTypeSymbol c && SymbolExtensions.MetadataName(c) is
+                            KnownNames.CreatesAttribute or KnownNames.DestroysAttribute or KnownNames.SetsAttribute
+                            or KnownNames.UnsetsAttribute or KnownNames.UpgradeAttribute)
+                        return true;
+        return false;
+    }
+
+    private void CheckUnsetKeys(List<MethodSpec> methods)
+    {
+        var setKeys = new HashSet<string>(methods.Where(m => m.Kind == RecordingKind.Sets).Select(m => m.Key!));
+        foreach (var method in methods.Where(m => m.Kind == RecordingKind.Unsets && !setKeys.Contains(m.Key!)))
+        {
+            var symbol = _type.GetMembers(method.Name).FirstOrDefault();
+            Report(DiagnosticDescriptors.UnsetsUnknownKey, symbol is null ? null : MemberLocation(symbol), method.Key!, method.Name, _type.Name);
+        }
+    }
+
+    internal static ValueKind Classify(ITypeSymbol type)
+    {
+        if (type.CapabilityTarget() is not null) return ValueKind.Capability;
+        if (type.TypeKind == TypeKind.Enum) return ValueKind.Enum;
+        return type.SpecialType switch
+        {
+            SpecialType.System_Boolean => ValueKind.Boolean,
+            SpecialType.System_Byte => ValueKind.Byte,
+            SpecialType.System_Int16 => ValueKind.Int16,
+            SpecialType.System_Int32 => ValueKind.Int32,
+            SpecialType.System_Int64 => ValueKind.Int64,
+            SpecialType.System_UInt32 => ValueKind.UInt32,
+            SpecialType.System_UInt64 => ValueKind.UInt64,
+            SpecialType.System_Double => ValueKind.Double,
+            SpecialType.System_String => ValueKind.String,
+            _ => ValueKind.Unsupported,
+        };
+    }
+
+    /// <summary>A hash of the recorded shape: methods, their ids, kinds, keys and parameter types.</summary>
+    private int Schema(List<MethodSpec> methods)
+    {
+        var text = new StringBuilder(_type.ToDisplayString());
+        foreach (var m in methods.Where(m => m.Kind is not (RecordingKind.Query or RecordingKind.Captures)))
+        {
+            text.Append('|').Append(m.Id).Append(m.Kind).Append(m.Name).Append(m.Key).Append(m.KeyArg).Append(m.KeyFromResult).Append(m.ReturnType);
+            foreach (var p in m.Parameters) text.Append(',').Append(p.Type);
+            if (m.Created?.Names is not null) text.Append("->").Append(m.Created.Interface);
+        }
+        uint hash = 2166136261;
+        foreach (char c in text.ToString()) hash = unchecked((hash ^ c) * 16777619);
+        return unchecked((int)hash);
+    }
+
+    private LocationInfo? MemberLocation(ISymbol member) =>
+        member.Locations.FirstOrDefault(l => l.IsInSource) is { } l ? LocationInfo.From(l) : null;
+
+    private LocationInfo? ParameterLocation(IParameterSymbol parameter) =>
+        LocationInfo.From(parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken));
+
+    private LocationInfo? ParameterTypeLocation(IParameterSymbol parameter) =>
+        LocationInfo.From((parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) as ParameterSyntax)?.Type);
+
+    private LocationInfo? ReturnTypeLocation(IMethodSymbol method) =>
+        LocationInfo.From((method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) as MethodDeclarationSyntax)?.ReturnType);
+
+    /// <summary>"public" or "internal" when every enclosing type is reachable too; otherwise null.</summary>
+    private static string? EffectiveAccessibility(INamedTypeSymbol type)
+    {
+        bool isInternal = false;
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            switch (t.DeclaredAccessibility)
+            {
+                case Accessibility.Public: break;
+                case Accessibility.Internal: isInternal = true; break;
+                default: return null;
+            }
+        }
+        return isInternal ? "internal" : "public";
+    }
+
+    private static string DescribeAccessibility(INamedTypeSymbol type)
+    {
+        for (var t = type; t is not null; t = t.ContainingType)
+            if (t.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal))
+                return SymbolEqualityComparer.Default.Equals(t, type) ? AccessibilityName(t.DeclaredAccessibility) : "nested in " + AccessibilityName(t.DeclaredAccessibility) + " type '" + t.Name + "'";
+        return "inaccessible";
+    }
+
+    private static string AccessibilityName(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedAndInternal => "private protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        _ => accessibility.ToString().ToLowerInvariant(),
+    };
+
+    private static string KindName(INamedTypeSymbol type) => type.TypeKind switch
+    {
+        TypeKind.Class => type.IsRecord ? "record" : "class",
+        TypeKind.Struct => type.IsRecord ? "record struct" : "struct",
+        TypeKind.Enum => "enum",
+        TypeKind.Delegate => "delegate",
+        _ => type.TypeKind.ToString().ToLowerInvariant(),
+    };
+}
