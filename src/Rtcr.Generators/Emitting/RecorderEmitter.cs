@@ -26,7 +26,7 @@ internal static class RecorderEmitter
         bool hasDynamicKeys = methods.Any(m => m.Kind == RecordingKind.Sets && !m.HasStaticKey);
         bool hasSettings = methods.Any(m => m.Kind == RecordingKind.Sets);
         bool hasObjects = methods.Any(m => m.Kind == RecordingKind.Creates);
-        bool needsGate = hasSettings || hasObjects || spec.IsSession;
+        bool needsGate = hasSettings || hasObjects || (spec.IsSession && methods.Any(m => m.Kind == RecordingKind.Upgrade));
         string state = spec.StateName;
 
         w.Line("/// <summary>");
@@ -49,7 +49,8 @@ internal static class RecorderEmitter
             w.Line("// Guards every recorded field below; [Query] and [Captures] calls never take it.");
             w.Line("private readonly global::System.Threading.Lock _gate = new();");
         }
-        if (spec.IsSession)
+        bool hasUpgrade = spec.IsSession && methods.Any(m => m.Kind == RecordingKind.Upgrade);
+        if (hasUpgrade)
         {
             w.Line("private long _upgradedRam;");
             w.Line("private long _upgradedCaps;");
@@ -295,10 +296,11 @@ internal static class RecorderEmitter
         w.Line(spec.IsSession ? $"var state = new {state}(_args);" : $"var state = new {state}();");
         if (hasSettings) w.Line($"var settings = new global::System.Collections.Generic.List<(long Order, {state}.Setting Setting)>();");
         if (hasObjects) w.Line("global::System.Collections.Generic.List<Created> objects;");
-        if (spec.IsSession || hasSettings || hasObjects)
+        bool hasUpgrade = spec.IsSession && spec.Methods.Any(m => m.Kind == RecordingKind.Upgrade);
+        if (hasUpgrade || hasSettings || hasObjects)
         {
             w.Open("lock (_gate)");
-            if (spec.IsSession)
+            if (hasUpgrade)
             {
                 w.Line("state.UpgradedRam = _upgradedRam;");
                 w.Line("state.UpgradedCaps = _upgradedCaps;");

@@ -167,14 +167,14 @@ internal static class StateModelEmitter
             w.Line("int settings = ReadCount(ref reader);");
             w.Open("for (int i = 0; i < settings; i++)");
             w.Line("string key = reader.ReadRequiredString();");
-            w.Line("state.Settings.Add(new Setting(key, Call.Read(ref reader)));");
+            w.Line("state.Settings.Add(new Setting(key, Call.ReadCall(ref reader)));");
             w.Close();
         }
         if (hasObjects)
         {
             w.Line("int objects = ReadCount(ref reader);");
             w.Line("for (int i = 0; i < objects; i++)");
-            w.Line($"    state.Objects.Add(Call.Read(ref reader) as Creation ?? throw new {FormatError}(\"a recorded object was not created by a [Creates] method of {spec.Name}\"));");
+            w.Line($"    state.Objects.Add(Call.ReadCall(ref reader) as Creation ?? throw new {FormatError}(\"a recorded object was not created by a [Creates] method of {spec.Name}\"));");
         }
         if (hasHook)
             w.Line("if (reader.ReadBoolean()) state.HookState = reader.ReadBytes().ToArray();");
@@ -252,7 +252,7 @@ internal static class StateModelEmitter
         w.Line();
         w.Line($"internal abstract void Write({StateWriter} writer);");
         w.Line();
-        w.Open($"internal static Call Read(ref {StateReader} reader)");
+        w.Open($"internal static Call ReadCall(ref {StateReader} reader)");
         w.Line("int method = reader.ReadInt32();");
         w.Line("return method switch");
         w.Line("{");
