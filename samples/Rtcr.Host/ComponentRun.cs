@@ -1,43 +1,135 @@
+using Rtcr.Checkpoint;
+using Rtcr.Image;
 using Rtcr.Sessions;
 using Spectre.Console;
 
 namespace Rtcr.Host;
 
-/// <summary>One component run by the CLI: a host, the child, LOG lines printed as they come.</summary>
-internal sealed class ComponentRun(IComponentProgram program, string config, bool virtualTime) : IDisposable
+/// <summary>
+/// One component run by the CLI: a host, the child, LOG lines printed as they come, and the
+/// checkpoint policy (every N ticks or every duration) with images written atomically to a directory.
+/// </summary>
+internal sealed class ComponentRun : IDisposable
 {
-    private readonly ComponentHost _host = new(
-        virtualTime ? ExecutionMode.Deterministic : ExecutionMode.Threaded,
-        log: new CollectingLogSink((label, text) => AnsiConsole.MarkupLineInterpolated($"[grey][[{label}]][/] {text}")));
+    private readonly bool _virtual;
+    private readonly Lock _checkpointLock = new();
+    private int _sequence;
 
-    public ComponentHost Host => _host;
-
-    public Child Start() => _host.Start(program, config);
-
-    /// <summary>Runs until <paramref name="ticks"/> ticks or <paramref name="durationMicroseconds"/> have passed.</summary>
-    public Child Run(long? ticks, long? durationMicroseconds, CancellationToken cancel)
+    public ComponentRun(bool virtualTime, long startMicroseconds = 0, bool plain = false)
     {
-        var child = Start();
-        if (virtualTime)
-        {
-            if (ticks is long n) _host.RunTicks(child, n);
-            else _host.Kernel.Advance(durationMicroseconds ?? 0);
-        }
-        else
-        {
-            using var done = new ManualResetEventSlim();
-            if (ticks is long n)
+        _virtual = virtualTime;
+        Host = new ComponentHost(
+            virtualTime ? ExecutionMode.Deterministic : ExecutionMode.Threaded,
+            startMicroseconds: startMicroseconds,
+            log: new CollectingLogSink((label, text) =>
             {
-                _host.TickCompleted += _ => { if (_host.Ticks(child) >= n) done.Set(); };
-                if (_host.Ticks(child) >= n) done.Set();
-                WaitHandle.WaitAny([done.WaitHandle, cancel.WaitHandle]);
-            }
-            else cancel.WaitHandle.WaitOne(TimeSpan.FromMicroseconds(durationMicroseconds ?? 0));
-            child.Env.Domain.Freeze();
-            if (child.Env.Entrypoint.Failure is { } failure) throw new InvalidOperationException($"'{child.Label}' failed", failure);
-        }
-        return child;
+                if (plain) Console.WriteLine($"[{label}] {text}");
+                else AnsiConsole.MarkupLineInterpolated($"[grey][[{label}]][/] {text}");
+            }));
     }
 
-    public void Dispose() => _host.Dispose();
+    public ComponentHost Host { get; }
+
+    /// <summary>Take a checkpoint after every N-th tick (0 = never).</summary>
+    public long CheckpointEveryTicks { get; init; }
+
+    /// <summary>Take a checkpoint every this many microseconds of (virtual or real) time (0 = never).</summary>
+    public long CheckpointEveryMicroseconds { get; init; }
+
+    /// <summary>Where checkpoint images go.</summary>
+    public string OutputDirectory { get; init; } = "checkpoints";
+
+    /// <summary>Compress images.</summary>
+    public ImageCompression Compression { get; init; }
+
+    /// <summary>Images written so far.</summary>
+    public List<string> Written { get; } = new();
+
+    /// <summary>Checkpoints the child now and writes <c>&lt;component&gt;-&lt;seq&gt;.rtcr</c>; returns the path.</summary>
+    public string CheckpointNow(Child child, string? path = null)
+    {
+        lock (_checkpointLock)
+        {
+            var image = Host.Checkpoint(child);
+            path ??= Path.Combine(OutputDirectory, $"{child.Program.Name}-{++_sequence:D4}.rtcr");
+            ImageWriter.WriteFile(image, path, Compression);
+            Written.Add(path);
+            Console.Error.WriteLine($"checkpoint {path}: {image.MemoryBytes} bytes of memory, {image.Manifest.Sessions.Count} sessions, paused {Host.LastPauseTime.TotalMilliseconds:F2} ms");
+            return path;
+        }
+    }
+
+    /// <summary>Runs <paramref name="child"/> until it has done <paramref name="ticks"/> more ticks or <paramref name="durationMicroseconds"/> passed.</summary>
+    public void Run(Child child, long? ticks, long? durationMicroseconds, CancellationToken cancel)
+    {
+        long startTicks = Host.Ticks(child);
+        long targetTicks = ticks is long n ? startTicks + n : long.MaxValue;
+        if (_virtual) RunVirtual(child, targetTicks, durationMicroseconds);
+        else RunThreaded(child, targetTicks, durationMicroseconds, cancel);
+    }
+
+    private void RunVirtual(Child child, long targetTicks, long? duration)
+    {
+        var kernel = Host.Kernel;
+        long end = duration is long d ? kernel.Clock.NowMicroseconds + d : long.MaxValue;
+        long nextTimed = CheckpointEveryMicroseconds > 0 ? kernel.Clock.NowMicroseconds + CheckpointEveryMicroseconds : long.MaxValue;
+        long seen = Host.Ticks(child);
+        while (Host.Ticks(child) < targetTicks)
+        {
+            var next = kernel.NextEventMicroseconds;
+            if (next is null) throw new InvalidOperationException($"'{child.Label}' has nothing scheduled any more after {Host.Ticks(child)} ticks");
+            if (next > end)
+            {
+                kernel.AdvanceTo(end);
+                break;
+            }
+            kernel.AdvanceToNextEvent();
+            if (child.Env.Entrypoint.Failure is { } failure) throw new InvalidOperationException($"'{child.Label}' failed", failure);
+            for (long t = Host.Ticks(child); seen < t; seen++)
+                if (CheckpointEveryTicks > 0 && (seen + 1) % CheckpointEveryTicks == 0) CheckpointNow(child);
+            while (kernel.Clock.NowMicroseconds >= nextTimed)
+            {
+                CheckpointNow(child);
+                nextTimed += CheckpointEveryMicroseconds;
+            }
+        }
+    }
+
+    private void RunThreaded(Child child, long targetTicks, long? duration, CancellationToken cancel)
+    {
+        using var done = new ManualResetEventSlim();
+        Exception? failure = null;
+        void OnTick(Execution.Entrypoint ep)
+        {
+            if (ep != child.Env.Entrypoint) return;
+            long t = Host.Ticks(child);
+            try
+            {
+                if (CheckpointEveryTicks > 0 && t % CheckpointEveryTicks == 0) CheckpointNow(child);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+                done.Set();
+            }
+            if (t >= targetTicks) done.Set();
+        }
+        Host.TickCompleted += OnTick;
+        using var timer = CheckpointEveryMicroseconds > 0
+            ? new Timer(_ =>
+            {
+                try { CheckpointNow(child); }
+                catch (Exception ex) { failure = ex; done.Set(); }
+            }, null, TimeSpan.FromMicroseconds(CheckpointEveryMicroseconds), TimeSpan.FromMicroseconds(CheckpointEveryMicroseconds))
+            : null;
+        if (Host.Ticks(child) >= targetTicks) done.Set();
+        var timeout = duration is long d ? TimeSpan.FromMicroseconds(d) : Timeout.InfiniteTimeSpan;
+        WaitHandle.WaitAny([done.WaitHandle, cancel.WaitHandle], timeout);
+        Host.TickCompleted -= OnTick;
+        child.Env.Domain.Freeze();
+        if (failure is not null) throw new InvalidOperationException($"checkpoint of '{child.Label}' failed: {failure.Message}", failure);
+        if (child.Env.Entrypoint.Failure is { } f) throw new InvalidOperationException($"'{child.Label}' failed", f);
+    }
+
+    public void Dispose() => Host.Dispose();
 }

@@ -9,6 +9,15 @@ app.Configure(config =>
     config.AddCommand<RunCommand>("run")
         .WithDescription("Run a component under the parent and print its LOG lines.")
         .WithExample("run", "sheep_counter", "--ticks", "5", "--virtual-time");
+    config.AddCommand<CheckpointCommand>("checkpoint")
+        .WithDescription("Checkpoint a component run elsewhere with 'rtcr run --control NAME'.")
+        .WithExample("checkpoint", "sheep", "--out", "sheep.rtcr");
+    config.AddCommand<RestoreCommand>("restore")
+        .WithDescription("Restore a component from an image in this process and run it on.")
+        .WithExample("restore", "checkpoints/sheep_counter-0001.rtcr", "--ticks", "5", "--virtual-time");
+    config.AddCommand<InspectCommand>("inspect")
+        .WithDescription("Show an image's sessions, RPC objects, capability space and dataspaces.")
+        .WithExample("inspect", "checkpoints/sheep_counter-0001.rtcr");
     config.AddCommand<DemoCommand>("demo")
         .WithDescription("Run sheep_counter for a few ticks in virtual time.");
     config.SetExceptionHandler((ex, _) =>

@@ -1,21 +1,29 @@
 using Rtcr.Samples;
-using Rtcr.Sessions;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Rtcr.Host.Commands;
 
-/// <summary><c>rtcr run</c>: runs a component under the parent and prints its LOG lines.</summary>
+/// <summary><c>rtcr run</c>: runs a component under the parent and prints its LOG lines; optionally checkpoints it.</summary>
 internal sealed class RunCommand : Command<RunSettings>
 {
     public override int Execute(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
     {
         var program = SampleCatalog.Create(settings.Component);
         string config = settings.ConfigFile is null ? SampleCatalog.DefaultConfig(settings.Component) : File.ReadAllText(settings.ConfigFile);
-        var run = new ComponentRun(program, config, settings.VirtualTime);
+        var (everyTicks, everyUs) = settings.CheckpointPolicy();
+        using var run = new ComponentRun(settings.VirtualTime, plain: settings.Plain)
+        {
+            CheckpointEveryTicks = everyTicks,
+            CheckpointEveryMicroseconds = everyUs,
+            OutputDirectory = settings.Out,
+            Compression = settings.Compress ? Image.ImageCompression.Deflate : Image.ImageCompression.None,
+        };
+        var child = run.Host.Start(program, config);
+        using var control = settings.Control is null ? null : new ControlServer(settings.Control, path => run.CheckpointNow(child, path.Length == 0 ? null : path));
         long? duration = settings.For is null ? null : Duration.ParseMicroseconds(settings.For, "--for");
         long? ticks = settings.Ticks ?? (duration is null ? 10 : null);
-        run.Run(ticks, duration, cancellationToken);
+        run.Run(child, ticks, duration, cancellationToken);
+        if (settings.Digest) Console.WriteLine($"memory digest: {MemoryDigest.Of(child):x16}");
         return 0;
     }
 }

@@ -133,6 +133,17 @@ public sealed class ProtectionDomain
         return Kernel.Objects.TryGet(badge, out var o) && o is T;
     }
 
+    /// <summary>
+    /// Returns <paramref name="cached"/> if it still names <paramref name="badge"/>, else installs a new
+    /// capability for it. Session components use this for capabilities they hand out repeatedly
+    /// (address space, managed dataspace), because slot indices change when restore rebuilds the space.
+    /// </summary>
+    public Cap<T> Reinstall<T>(Cap<T> cached, long badge) where T : class
+    {
+        if (cached.IsValid && Caps.TryLookup(cached.Index, out long current) && current == badge) return cached;
+        return InstallBadge<T>(badge);
+    }
+
     /// <summary>The badge a capability names.</summary>
     public long BadgeOf<T>(Cap<T> cap) where T : class
     {

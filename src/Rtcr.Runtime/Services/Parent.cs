@@ -151,9 +151,31 @@ public sealed class Parent
         }
         client.Free(cap);
         Kernel.Objects.Remove(badge);
-        entry.Server.CloseSession(entry.Session is ISessionRecorder ? UnwrapFor(entry) : entry.Session);
+        entry.Server.CloseSession(UnwrapFor(entry));
         client.Quota.Replenish(QuotaKind.Ram, entry.Args.RamQuota);
         client.Quota.Replenish(QuotaKind.Caps, entry.Args.CapQuota);
+    }
+
+    /// <summary>
+    /// Closes every session of a client: each server closes its session (freeing what it holds), the
+    /// session objects leave the object table and the donated quota returns to the client.
+    /// </summary>
+    public void CloseAll(ProtectionDomain client)
+    {
+        SessionEntry[] entries;
+        lock (_lock)
+        {
+            entries = _sessions.Where(s => s.Client == client).Reverse().ToArray();
+            _sessions.RemoveAll(s => s.Client == client);
+            _contexts.Remove(client);
+        }
+        foreach (var entry in entries)
+        {
+            Kernel.Objects.Remove(entry.Badge);
+            entry.Server.CloseSession(UnwrapFor(entry));
+            client.Quota.Replenish(QuotaKind.Ram, Math.Min(entry.Args.RamQuota, client.Quota.Used(QuotaKind.Ram)));
+            client.Quota.Replenish(QuotaKind.Caps, Math.Min(entry.Args.CapQuota, client.Quota.Used(QuotaKind.Caps)));
+        }
     }
 
     /// <summary>Forgets every session of a client (the client was destroyed).</summary>

@@ -1,5 +1,8 @@
+using Rtcr.Capabilities;
+using Rtcr.Checkpoint;
 using Rtcr.Execution;
 using Rtcr.Recording;
+using Rtcr.Restore;
 using Rtcr.Services;
 
 namespace Rtcr.Sessions;
@@ -17,14 +20,14 @@ public sealed class ComponentHost : IDisposable
 
     /// <summary>Creates a host.</summary>
     /// <param name="mode">Deterministic (virtual time) or threaded (real time).</param>
-    /// <param name="recorders">When given, every session is recorded (needed for checkpoints).</param>
+    /// <param name="recorders">Records every session (needed for checkpoints); by default the generated recorders of the core sessions. Pass <see cref="NoRecording"/> to run without.</param>
     /// <param name="startMicroseconds">Initial clock value (a restore continues at the checkpoint's time).</param>
     /// <param name="log">Receives LOG lines; a collecting sink is created when null.</param>
     public ComponentHost(ExecutionMode mode = ExecutionMode.Deterministic, RecorderRegistry? recorders = null, long startMicroseconds = 0, ILogSink? log = null)
     {
         Kernel = new Kernel(mode, startMicroseconds);
         Log = log ?? new CollectingLogSink();
-        Parent = new Parent(Kernel, "rtcr", recorders);
+        Parent = new Parent(Kernel, "rtcr", ReferenceEquals(recorders, NoRecording) ? null : recorders ?? SessionRecorders.CreateRegistry());
         foreach (var service in CoreServices.Create(Log, Roms))
         {
             if (service.Name == "Timer")
@@ -32,6 +35,9 @@ public sealed class ComponentHost : IDisposable
             else Parent.AddCoreService(service);
         }
     }
+
+    /// <summary>Pass as recorders to run without recording (no checkpoints possible).</summary>
+    public static readonly RecorderRegistry NoRecording = new();
 
     /// <summary>The kernel.</summary>
     public Kernel Kernel { get; }
@@ -91,6 +97,74 @@ public sealed class ComponentHost : IDisposable
             for (long t = Ticks(child); seen < t; seen++) afterTick?.Invoke(seen + 1);
         }
     }
+
+    /// <summary>
+    /// Checkpoints a child: the image holds its sessions, capabilities, memory and pending signals plus
+    /// what this host needs to restore it (program name, options, environment capabilities, ROM modules).
+    /// </summary>
+    public CheckpointImage Checkpoint(Child child)
+    {
+        var checkpointer = new Checkpointer(Parent, SessionInspector.Instance);
+        var metadata = new Dictionary<string, string>
+        {
+            ["program"] = child.Program.Name,
+            ["env.pd"] = child.Env.Caps.Pd.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["env.ram"] = child.Env.Caps.Ram.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["env.cpu"] = child.Env.Caps.Cpu.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["env.rm"] = child.Env.Caps.Rm.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var name in Roms.Names)
+            if (Roms.TryGet(name, out var content)) metadata["rom:" + name] = Convert.ToBase64String(content);
+        var image = checkpointer.Checkpoint(child.Env.Domain, metadata, child.Options.RamQuota, child.Options.CapQuota);
+        LastPauseTime = checkpointer.LastPauseTime;
+        return image;
+    }
+
+    /// <summary>How long the child was frozen during the last <see cref="Checkpoint"/>.</summary>
+    public TimeSpan LastPauseTime { get; private set; }
+
+    /// <summary>
+    /// Restores a child from an image into this host: an empty PD and entrypoint, sessions and objects
+    /// replayed, memory and capabilities put back, code re-bound by handler name, then resumed.
+    /// </summary>
+    /// <param name="image">A validated image.</param>
+    /// <param name="programs">Finds the component's code by the program name stored in the image.</param>
+    public Child Restore(CheckpointImage image, Func<string, IComponentProgram> programs)
+    {
+        var m = image.Manifest;
+        if (Kernel.Clock.NowMicroseconds < m.ClockMicroseconds && Kernel.Clock.IsVirtual)
+            throw new RestoreException($"this kernel's clock ({Kernel.Clock.NowMicroseconds} us) is behind the image ({m.ClockMicroseconds} us); create the host with startMicroseconds = the image's clock");
+        var program = programs(Meta(m, "program"));
+        var envCaps = new EnvCaps(Cap<IPdSession>.FromIndex(MetaInt(m, "env.pd")), Cap<IRamSession>.FromIndex(MetaInt(m, "env.ram")),
+            Cap<ICpuSession>.FromIndex(MetaInt(m, "env.cpu")), Cap<IRmSession>.FromIndex(MetaInt(m, "env.rm")));
+        foreach (var (key, value) in m.Metadata)
+            if (key.StartsWith("rom:", StringComparison.Ordinal) && !Roms.TryGet(key[4..], out _))
+                Roms.Set(key[4..], Convert.FromBase64String(value));
+
+        var options = new ChildOptions { RamQuota = m.InitialRamQuota, CapQuota = m.InitialCapQuota, CapSlots = m.CapabilitySlots };
+        var pd = Kernel.CreateProtectionDomain(m.Label, m.CapabilitySlots, m.InitialRamQuota, m.InitialCapQuota);
+        pd.Entrypoint = Kernel.CreateEntrypoint(m.Label);
+        try
+        {
+            new Restorer(Parent, SessionInspector.Instance).Restore(image, pd);
+        }
+        catch
+        {
+            Kernel.DestroyEntrypoint(pd.Entrypoint);
+            throw;
+        }
+        var env = new Env(Parent, pd, pd.Entrypoint, envCaps);
+        program.Register(env);
+        Watch(pd.Entrypoint);
+        pd.Thaw();
+        return new Child(program, env, options);
+    }
+
+    private static string Meta(ImageManifest m, string key) =>
+        m.Metadata.TryGetValue(key, out var v) ? v : throw new RestoreException($"image of '{m.Label}' lacks '{key}'; it was not written by a component host");
+
+    private static int MetaInt(ImageManifest m, string key) =>
+        int.TryParse(Meta(m, key), System.Globalization.CultureInfo.InvariantCulture, out int v) ? v : throw new RestoreException($"image of '{m.Label}': '{key}' is not a number");
 
     private bool IsTimerContext(SignalContext context)
     {

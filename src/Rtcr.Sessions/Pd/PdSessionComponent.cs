@@ -22,7 +22,7 @@ public sealed class PdSessionComponent : IPdSession
 
     private readonly ProtectionDomain _pd;
     private readonly RegionMapComponent _addressSpace, _stackArea, _linkerArea;
-    private Cap<IRegionMap> _addressSpaceCap, _stackAreaCap, _linkerAreaCap;
+    private (Cap<IRegionMap> Cap, long Badge) _addressSpaceCap, _stackAreaCap, _linkerAreaCap;
 
     /// <summary>Creates the session for <paramref name="pd"/>.</summary>
     public PdSessionComponent(ProtectionDomain pd)
@@ -120,10 +120,15 @@ public sealed class PdSessionComponent : IPdSession
     /// <inheritdoc />
     public ProtectionDomain Domain() => _pd;
 
-    private Cap<T> InstallOnce<T>(ref Cap<T> cached, T obj) where T : class
+    private Cap<T> InstallOnce<T>(ref (Cap<T> Cap, long Badge) cached, T obj) where T : class
     {
-        if (cached.IsValid && _pd.IsValid(cached)) return cached;
-        return cached = _pd.Install(obj);
+        if (cached.Badge == 0)
+        {
+            var cap = _pd.Install(obj);
+            cached = (cap, _pd.BadgeOf(cap));
+        }
+        else cached.Cap = _pd.Reinstall(cached.Cap, cached.Badge);
+        return cached.Cap;
     }
 
     private Cap<T> InstallCharged<T>(T obj, string operation) where T : class

@@ -7,6 +7,7 @@ namespace Rtcr.Sessions;
 internal sealed class RegionMapComponent(RegionMap map, ProtectionDomain client) : IRegionMap
 {
     private Cap<IDataspace> _dataspaceCap;
+    private long _dataspaceBadge;
 
     public long Attach(Cap<IDataspace> dataspace, long size, long offset, long at, bool writable, bool executable)
     {
@@ -25,8 +26,10 @@ internal sealed class RegionMapComponent(RegionMap map, ProtectionDomain client)
 
     public Cap<IDataspace> Dataspace()
     {
-        if (_dataspaceCap.IsValid && client.IsValid(_dataspaceCap)) return _dataspaceCap;
-        return _dataspaceCap = client.Install<IDataspace>(new DataspaceComponent(new ManagedDataspace(map), writable: true));
+        if (_dataspaceBadge != 0) return _dataspaceCap = client.Reinstall(_dataspaceCap, _dataspaceBadge);
+        _dataspaceCap = client.Install<IDataspace>(new DataspaceComponent(new ManagedDataspace(map), writable: true));
+        _dataspaceBadge = client.BadgeOf(_dataspaceCap);
+        return _dataspaceCap;
     }
 
     public RegionMap Map() => map;

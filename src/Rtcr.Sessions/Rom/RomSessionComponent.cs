@@ -11,6 +11,7 @@ namespace Rtcr.Sessions;
 public sealed class RomSessionComponent(ProtectionDomain client, string module, RomModules modules) : IRomSession
 {
     private Cap<IDataspace> _dataspace;
+    private long _dataspaceBadge;
     private RamDataspace? _memory;
     private SignalContext? _sigh;
 
@@ -20,12 +21,14 @@ public sealed class RomSessionComponent(ProtectionDomain client, string module, 
     /// <inheritdoc />
     public Cap<IDataspace> Dataspace()
     {
-        if (_dataspace.IsValid && client.IsValid(_dataspace)) return _dataspace;
+        if (_dataspaceBadge != 0) return _dataspace = client.Reinstall(_dataspace, _dataspaceBadge);
         if (!modules.TryGet(Module, out var content))
             throw new KeyNotFoundException($"ROM module '{Module}' does not exist (modules: {string.Join(", ", modules.Names.Order())})");
         _memory = new RamDataspace(Math.Max(1, content.Length));
         content.CopyTo(_memory.GetSpan(0, content.Length));
-        return _dataspace = client.Install<IDataspace>(new DataspaceComponent(_memory, writable: false));
+        _dataspace = client.Install<IDataspace>(new DataspaceComponent(_memory, writable: false));
+        _dataspaceBadge = client.BadgeOf(_dataspace);
+        return _dataspace;
     }
 
     /// <inheritdoc />

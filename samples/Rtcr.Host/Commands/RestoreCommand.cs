@@ -1,0 +1,62 @@
+using System.ComponentModel;
+using Rtcr.Checkpoint;
+using Rtcr.Image;
+using Rtcr.Samples;
+using Rtcr.Sessions;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Rtcr.Host.Commands;
+
+/// <summary><c>rtcr restore</c>: restores a component from an image in this (new) process and runs it on.</summary>
+internal sealed class RestoreCommand : Command<RestoreCommand.Settings>
+{
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<image>")]
+        [Description("Image file written by 'rtcr run --checkpoint-every' or 'rtcr checkpoint'.")]
+        public string Image { get; init; } = "";
+
+        [CommandOption("--ticks <N>")]
+        [Description("Run N further ticks after the restore (default 10 unless --for is given).")]
+        public long? Ticks { get; init; }
+
+        [CommandOption("--for <DURATION>")]
+        [Description("Run for this much further time.")]
+        public string? For { get; init; }
+
+        [CommandOption("--virtual-time")]
+        [Description("Continue on a virtual clock starting at the image's time (deterministic).")]
+        public bool VirtualTime { get; init; }
+
+        [CommandOption("--digest")]
+        [Description("Print a digest of the component's memory when the run ends.")]
+        public bool Digest { get; init; }
+
+        [CommandOption("--plain")]
+        [Description("Print LOG lines without colour markup.")]
+        public bool Plain { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (!File.Exists(Image)) return ValidationResult.Error($"image '{Image}' does not exist");
+            if (Ticks is < 0) return ValidationResult.Error("--ticks must not be negative");
+            if (For is not null && !Duration.TryParseMicroseconds(For, out _)) return ValidationResult.Error($"--for: '{For}' is not a duration");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var schema = SchemaId.Of(SessionRecorders.CreateRegistry());
+        var image = ImageReader.ReadFile(settings.Image, schema);
+        using var run = new ComponentRun(settings.VirtualTime, image.Manifest.ClockMicroseconds, settings.Plain);
+        var child = run.Host.Restore(image, SampleCatalog.Create);
+        Console.Error.WriteLine($"restored '{child.Label}' from {settings.Image} at t={image.Manifest.ClockMicroseconds / 1000} ms: {child.Sessions.Count} sessions, {child.Env.Domain.Caps.Used} capabilities, {image.MemoryBytes} bytes of memory");
+        long? duration = settings.For is null ? null : Duration.ParseMicroseconds(settings.For, "--for");
+        long? ticks = settings.Ticks ?? (duration is null ? 10 : null);
+        if (ticks is not 0) run.Run(child, ticks, duration, cancellationToken);
+        if (settings.Digest) Console.WriteLine($"memory digest: {MemoryDigest.Of(child):x16}");
+        return 0;
+    }
+}

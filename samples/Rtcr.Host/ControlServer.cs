@@ -1,0 +1,63 @@
+using System.IO.Pipes;
+
+namespace Rtcr.Host;
+
+/// <summary>
+/// The control pipe of a running <c>rtcr run</c>: accepts "checkpoint &lt;path&gt;" lines and answers
+/// "ok &lt;path&gt;" or "error &lt;message&gt;". Local only (a named pipe / Unix domain socket).
+/// </summary>
+internal sealed class ControlServer : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public ControlServer(string name, Func<string, string> checkpoint)
+    {
+        _loop = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                await using var pipe = new NamedPipeServerStream(name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
+                try
+                {
+                    await pipe.WaitForConnectionAsync(_stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                using var reader = new StreamReader(pipe, leaveOpen: true);
+                await using var writer = new StreamWriter(pipe, leaveOpen: true) { AutoFlush = true };
+                string? line = await reader.ReadLineAsync(_stop.Token);
+                string reply;
+                if (line is not null && line.StartsWith("checkpoint ", StringComparison.Ordinal))
+                {
+                    try
+                    {
+                        reply = "ok " + checkpoint(line["checkpoint ".Length..]);
+                    }
+                    catch (Exception ex)
+                    {
+                        reply = "error " + ex.Message.ReplaceLineEndings(" ");
+                    }
+                }
+                else reply = $"error unknown request '{line}' (expected: checkpoint <path>)";
+                await writer.WriteLineAsync(reply);
+            }
+        });
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OperationCanceledException))
+        {
+            // The loop ends by cancellation; anything else propagates.
+        }
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,146 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+using MemoryPack;
+using Rtcr.Checkpoint;
+
+namespace Rtcr.Image;
+
+/// <summary>
+/// Reads and fully validates an image: magic, version, header checksum, every chunk's checksum and
+/// length, the manifest, and that every dataspace is complete. Any defect is an
+/// <see cref="ImageFormatException"/> raised before a single object is created from the image.
+/// </summary>
+public static class ImageReader
+{
+    /// <summary>Reads an image file.</summary>
+    public static CheckpointImage ReadFile(string path, ulong? expectedSchema = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"image '{path}' does not exist", path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        return Read(file, path, expectedSchema);
+    }
+
+    /// <summary>Reads the header only (for inspection).</summary>
+    public static ImageHeaderInfo ReadHeader(Stream stream, string source)
+    {
+        Span<byte> header = stackalloc byte[ImageLayout.HeaderLength];
+        int got = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (got >= ImageLayout.Magic.Length && !header[..ImageLayout.Magic.Length].SequenceEqual(ImageLayout.Magic))
+            throw new ImageFormatException(ImageError.Foreign, source, "this is not an Rtcr image (magic mismatch)");
+        if (got < ImageLayout.HeaderLength)
+            throw new ImageFormatException(got < ImageLayout.Magic.Length ? ImageError.Foreign : ImageError.Truncated, source, $"file has {got} bytes, the header alone needs {ImageLayout.HeaderLength}");
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
+        if (version > ImageLayout.FormatVersion)
+            throw new ImageFormatException(ImageError.NewerVersion, source, $"format version {version} is newer than this build reads ({ImageLayout.FormatVersion}); upgrade rtcr");
+        if (XxHash64.HashToUInt64(header[..40]) != BinaryPrimitives.ReadUInt64LittleEndian(header[40..]))
+            throw new ImageFormatException(ImageError.Corrupted, source, "header checksum mismatch");
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header[12..]) != ImageLayout.HeaderLength)
+            throw new ImageFormatException(ImageError.Corrupted, source, "unexpected header length");
+        return new ImageHeaderInfo(version,
+            (BinaryPrimitives.ReadUInt16LittleEndian(header[10..]) & ImageLayout.FlagCompressed) != 0,
+            BinaryPrimitives.ReadUInt64LittleEndian(header[16..]),
+            DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(header[24..])),
+            (int)BinaryPrimitives.ReadUInt32LittleEndian(header[32..]));
+    }
+
+    /// <summary>Reads an image from a stream.</summary>
+    /// <param name="stream">The image bytes.</param>
+    /// <param name="source">Name used in errors.</param>
+    /// <param name="expectedSchema">When given, an image of another schema is rejected.</param>
+    public static CheckpointImage Read(Stream stream, string source, ulong? expectedSchema = null)
+    {
+        var header = ReadHeader(stream, source);
+        if (expectedSchema is ulong schema && header.SchemaId != schema)
+            throw new ImageFormatException(ImageError.SchemaMismatch, source,
+                $"recorded with session schema {header.SchemaId:x16}, this build has {schema:x16}; restore it with the build that wrote it");
+
+        var (kind, manifestBytes) = ReadChunk(stream, source, 0);
+        if (kind != ImageLayout.KindManifest) throw new ImageFormatException(ImageError.Corrupted, source, "first chunk is not the manifest");
+        ImageManifest manifest;
+        try
+        {
+            manifest = MemoryPackSerializer.Deserialize<ImageManifest>(manifestBytes)
+                ?? throw new ImageFormatException(ImageError.Corrupted, source, "manifest is empty");
+        }
+        catch (MemoryPackSerializationException ex)
+        {
+            throw new ImageFormatException(ImageError.Corrupted, source, $"manifest cannot be decoded: {ex.Message}");
+        }
+        if (manifest.SchemaId != header.SchemaId) throw new ImageFormatException(ImageError.Corrupted, source, "manifest and header disagree on the schema");
+
+        var contents = new Dictionary<long, byte[]>();
+        foreach (var ds in manifest.Dataspaces)
+        {
+            if (ds.Size < 0 || ds.Size > int.MaxValue) throw new ImageFormatException(ImageError.Corrupted, source, $"dataspace {ds.Badge} has an invalid size {ds.Size}");
+            if (!contents.TryAdd(ds.Badge, GC.AllocateUninitializedArray<byte>((int)ds.Size)))
+                throw new ImageFormatException(ImageError.Corrupted, source, $"dataspace {ds.Badge} is listed twice");
+        }
+
+        int expectedChunks = header.ChunkCount;
+        var filled = new Dictionary<long, long>();
+        for (int i = 1; i < expectedChunks; i++)
+        {
+            var (k, data) = ReadChunk(stream, source, i);
+            if (k != ImageLayout.KindDataspace || data.Length < ImageLayout.SliceHeaderLength)
+                throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {i} is not a dataspace slice");
+            long badge = BinaryPrimitives.ReadInt64LittleEndian(data);
+            long offset = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(8));
+            if (!contents.TryGetValue(badge, out var target))
+                throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {i} belongs to dataspace {badge}, which the manifest does not list");
+            int length = data.Length - ImageLayout.SliceHeaderLength;
+            if (offset < 0 || offset + length > target.Length)
+                throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {i} lies outside dataspace {badge}");
+            data.AsSpan(ImageLayout.SliceHeaderLength).CopyTo(target.AsSpan((int)offset));
+            filled[badge] = filled.GetValueOrDefault(badge) + length;
+        }
+        foreach (var ds in manifest.Dataspaces)
+            if (filled.GetValueOrDefault(ds.Badge) != ds.Size)
+                throw new ImageFormatException(ImageError.Corrupted, source, $"dataspace {ds.Badge} has {filled.GetValueOrDefault(ds.Badge)} of {ds.Size} bytes");
+
+        Span<byte> end = stackalloc byte[ImageLayout.ChunkHeaderLength];
+        if (stream.ReadAtLeast(end, end.Length, throwOnEndOfStream: false) < end.Length)
+            throw new ImageFormatException(ImageError.Truncated, source, "the end marker is missing");
+        if (BinaryPrimitives.ReadUInt32LittleEndian(end) != ImageLayout.KindEnd || BinaryPrimitives.ReadInt64LittleEndian(end[8..]) != expectedChunks)
+            throw new ImageFormatException(ImageError.Corrupted, source, "the end marker is wrong");
+        return new CheckpointImage(manifest, contents);
+    }
+
+    private static (uint Kind, byte[] Data) ReadChunk(Stream stream, string source, int index)
+    {
+        Span<byte> header = stackalloc byte[ImageLayout.ChunkHeaderLength];
+        if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
+            throw new ImageFormatException(ImageError.Truncated, source, $"file ends inside chunk {index}'s header");
+        uint kind = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        uint codec = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+        long rawLength = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
+        long storedLength = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
+        ulong checksum = BinaryPrimitives.ReadUInt64LittleEndian(header[24..]);
+        if (kind == ImageLayout.KindEnd) throw new ImageFormatException(ImageError.Truncated, source, $"image ends after {index} chunks, the header announced more");
+        const long limit = ImageLayout.SliceSize + ImageLayout.SliceHeaderLength;
+        if (rawLength < 0 || storedLength < 0 || storedLength > int.MaxValue || (kind == ImageLayout.KindDataspace && rawLength > limit) || codec > 1)
+            throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} has an invalid header");
+        var stored = GC.AllocateUninitializedArray<byte>((int)storedLength);
+        if (stream.ReadAtLeast(stored, stored.Length, throwOnEndOfStream: false) < stored.Length)
+            throw new ImageFormatException(ImageError.Truncated, source, $"file ends inside chunk {index} ({storedLength} bytes expected)");
+        if (XxHash3.HashToUInt64(stored) != checksum)
+            throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} checksum mismatch");
+        if (codec == 0)
+        {
+            if (rawLength != storedLength) throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} length mismatch");
+            return (kind, stored);
+        }
+        var raw = GC.AllocateUninitializedArray<byte>(checked((int)rawLength));
+        try
+        {
+            using var inflate = new DeflateStream(new MemoryStream(stored), CompressionMode.Decompress);
+            if (inflate.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false) != raw.Length || inflate.ReadByte() != -1)
+                throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} decompresses to the wrong length");
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} cannot be decompressed: {ex.Message}");
+        }
+        return (kind, raw);
+    }
+}

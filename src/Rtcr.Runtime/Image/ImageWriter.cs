@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+using MemoryPack;
+using Rtcr.Checkpoint;
+
+namespace Rtcr.Image;
+
+/// <summary>Writes a <see cref="CheckpointImage"/> in the image format (<see cref="ImageLayout"/>).</summary>
+public static class ImageWriter
+{
+    /// <summary>
+    /// Writes the image to <paramref name="path"/> atomically: into a temporary file in the same
+    /// directory, flushed to disk, then renamed over the target. A failure leaves any previous image
+    /// at that path untouched.
+    /// </summary>
+    public static void WriteFile(CheckpointImage image, string path, ImageCompression compression = ImageCompression.None)
+    {
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(dir);
+        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                Write(image, file, compression);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>Writes the image to a stream.</summary>
+    public static void Write(CheckpointImage image, Stream stream, ImageCompression compression = ImageCompression.None)
+    {
+        var manifest = MemoryPackSerializer.Serialize(image.Manifest);
+        int chunks = 1;
+        foreach (var ds in image.Manifest.Dataspaces) chunks += SliceCount(ds.Size);
+
+        Span<byte> header = stackalloc byte[ImageLayout.HeaderLength];
+        ImageLayout.Magic.CopyTo(header);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[8..], ImageLayout.FormatVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[10..], compression == ImageCompression.None ? (ushort)0 : ImageLayout.FlagCompressed);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[12..], ImageLayout.HeaderLength);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[16..], image.Manifest.SchemaId);
+        BinaryPrimitives.WriteInt64LittleEndian(header[24..], DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        BinaryPrimitives.WriteUInt32LittleEndian(header[32..], (uint)chunks);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[40..], XxHash64.HashToUInt64(header[..40]));
+        stream.Write(header);
+
+        WriteChunk(stream, ImageLayout.KindManifest, manifest, compression);
+        var slice = new byte[ImageLayout.SliceHeaderLength + ImageLayout.SliceSize];
+        foreach (var ds in image.Manifest.Dataspaces)
+        {
+            var content = image.Contents[ds.Badge];
+            for (long offset = 0; offset < content.Length || offset == 0; offset += ImageLayout.SliceSize)
+            {
+                int length = (int)Math.Min(ImageLayout.SliceSize, content.Length - offset);
+                BinaryPrimitives.WriteInt64LittleEndian(slice, ds.Badge);
+                BinaryPrimitives.WriteInt64LittleEndian(slice.AsSpan(8), offset);
+                content.AsSpan((int)offset, length).CopyTo(slice.AsSpan(ImageLayout.SliceHeaderLength));
+                WriteChunk(stream, ImageLayout.KindDataspace, slice.AsSpan(0, ImageLayout.SliceHeaderLength + length), compression);
+                if (content.Length == 0) break;
+            }
+        }
+        Span<byte> end = stackalloc byte[ImageLayout.ChunkHeaderLength];
+        BinaryPrimitives.WriteUInt32LittleEndian(end, ImageLayout.KindEnd);
+        BinaryPrimitives.WriteInt64LittleEndian(end[8..], chunks);
+        stream.Write(end);
+    }
+
+    internal static int SliceCount(long size) => size == 0 ? 1 : (int)((size + ImageLayout.SliceSize - 1) / ImageLayout.SliceSize);
+
+    private static void WriteChunk(Stream stream, uint kind, ReadOnlySpan<byte> raw, ImageCompression compression)
+    {
+        ReadOnlySpan<byte> stored = raw;
+        uint codec = 0;
+        if (compression == ImageCompression.Deflate)
+        {
+            var packed = new MemoryStream(raw.Length / 2 + 64);
+            using (var deflate = new DeflateStream(packed, CompressionLevel.Fastest, leaveOpen: true)) deflate.Write(raw);
+            if (packed.Length < raw.Length)
+            {
+                stored = packed.GetBuffer().AsSpan(0, (int)packed.Length);
+                codec = 1;
+            }
+        }
+        Span<byte> header = stackalloc byte[ImageLayout.ChunkHeaderLength];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, kind);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], codec);
+        BinaryPrimitives.WriteInt64LittleEndian(header[8..], raw.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(header[16..], stored.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[24..], XxHash3.HashToUInt64(stored));
+        stream.Write(header);
+        stream.Write(stored);
+    }
+}
