@@ -144,18 +144,27 @@ internal static class RecorderEmitter
         return keys;
     }
 
+    /// <summary>A local variable name that does not collide with a parameter of <paramref name="m"/>.</summary>
+    private static string Local(MethodSpec m, string name)
+    {
+        while (m.Parameters.Any(p => p.PlainName == name)) name += "_";
+        return name;
+    }
+
     private static string Signature(MethodSpec m) =>
         $"public {m.ReturnType} {m.Name}({string.Join(", ", m.Parameters.Select(p => p.Modifier + p.Type + " " + p.Name))})";
 
     private static string Forward(MethodSpec m) =>
         $"_inner.{m.Name}({string.Join(", ", m.Parameters.Select(p => p.Modifier + p.Name))})";
 
-    private static string Recorded(ParameterSpec p) =>
-        p.Kind == ValueKind.Capability ? $"_context.BadgeOf({p.Name})" : p.Name;
-
     private static void EmitMethod(SourceWriter w, InterfaceSpec spec, MethodSpec m, List<KeyValuePair<string, List<MethodSpec>>> staticKeys)
     {
         string state = spec.StateName;
+        string result = Local(m, "result"), badge = Local(m, "badge"), call = Local(m, "call"), key = Local(m, "key");
+        string created = Local(m, "created"), recorder = Local(m, "recorder");
+        string forwardAndKeep = m.ReturnsVoid ? Forward(m) + ";" : $"var {result} = {Forward(m)};";
+        string Recorded(ParameterSpec p) => p.Kind == ValueKind.Capability ? $"_context.BadgeOf({p.Name})" : p.Name;
+
         w.Line("/// <inheritdoc />");
         switch (m.Kind)
         {
@@ -173,28 +182,28 @@ internal static class RecorderEmitter
             case RecordingKind.Creates:
             {
                 var names = m.Created!.Names;
-                w.Line($"var result = {Forward(m)};");
-                w.Line("long badge = _context.BadgeOf(result);");
-                w.Line("if (badge == 0) return result;");
+                w.Line($"var {result} = {Forward(m)};");
+                w.Line($"long {badge} = _context.BadgeOf({result});");
+                w.Line($"if ({badge} == 0) return {result};");
                 w.Open("lock (_gate)");
                 w.Line("// Some methods hand out the same object on every call (a PD's address space): it is recorded once.");
-                w.Line("if (_objects.ContainsKey(badge)) return result;");
-                var args = m.Parameters.Select(Recorded).Concat(new[] { "badge", "_context.NextSequence()" });
+                w.Line($"if (_objects.ContainsKey({badge})) return {result};");
+                var args = m.Parameters.Select(Recorded).Concat(new[] { badge, "_context.NextSequence()" });
                 if (names is not null)
                 {
                     args = args.Concat(new[] { "null" });
-                    w.Line("var created = _context.Resolve(result);");
-                    w.Line($"var recorder = created as {names.Recorder} ?? new {names.Recorder}(created, _context);");
+                    w.Line($"var {created} = _context.Resolve({result});");
+                    w.Line($"var {recorder} = {created} as {names.Recorder} ?? new {names.Recorder}({created}, _context);");
                     w.Line("// Every holder of the capability now reaches the recorder, so calls on the object are recorded too.");
-                    w.Line("if (!ReferenceEquals(recorder, created)) _context.Interpose(badge, recorder);");
-                    w.Line($"_objects.Add(badge, new Created(new {state}.{m.CallType}({string.Join(", ", args)}), recorder));");
+                    w.Line($"if (!ReferenceEquals({recorder}, {created})) _context.Interpose({badge}, {recorder});");
+                    w.Line($"_objects.Add({badge}, new Created(new {state}.{m.CallType}({string.Join(", ", args)}), {recorder}));");
                 }
                 else
                 {
-                    w.Line($"_objects.Add(badge, new Created(new {state}.{m.CallType}({string.Join(", ", args)}), null));");
+                    w.Line($"_objects.Add({badge}, new Created(new {state}.{m.CallType}({string.Join(", ", args)}), null));");
                 }
                 w.Close();
-                w.Line("return result;");
+                w.Line($"return {result};");
                 break;
             }
             case RecordingKind.Destroys:
@@ -204,10 +213,11 @@ internal static class RecorderEmitter
                 if (tracked)
                 {
                     w.Line("// Read before the call: afterwards the capability may name nothing.");
-                    w.Line($"long badge = _context.BadgeOf({cap.Name});");
+                    w.Line($"long {badge} = _context.BadgeOf({cap.Name});");
                 }
-                w.Line(Forward(m) + ";");
-                if (tracked) w.Line("lock (_gate) _objects.Remove(badge);");
+                w.Line(forwardAndKeep);
+                if (tracked) w.Line($"lock (_gate) _objects.Remove({badge});");
+                if (!m.ReturnsVoid) w.Line($"return {result};");
                 break;
             }
             case RecordingKind.Upgrade:
@@ -219,55 +229,44 @@ internal static class RecorderEmitter
                 break;
             case RecordingKind.Sets when m.HasStaticKey:
             {
-                w.Line(m.ReturnsVoid ? Forward(m) + ";" : $"var result = {Forward(m)};");
+                w.Line(forwardAndKeep);
                 foreach (var p in m.Parameters.Where(p => p.Kind == ValueKind.Capability))
-                    w.Line($"long {p.PlainName}Badge = _context.BadgeOf({p.Name});");
-                var key = staticKeys.First(k => k.Key == m.Key);
+                    w.Line($"long {Local(m, p.PlainName + "Badge")} = _context.BadgeOf({p.Name});");
+                var slotMethods = staticKeys.First(k => k.Key == m.Key).Value;
                 string slot = Naming.KeySlot(m.Key!);
                 w.Open("lock (_gate)");
                 w.Line($"if ({slot}Order == 0) {slot}Order = ++_nextOrder;");
-                if (key.Value.Count > 1) w.Line($"{slot}Method = {key.Value.IndexOf(m) + 1};");
+                if (slotMethods.Count > 1) w.Line($"{slot}Method = {slotMethods.IndexOf(m) + 1};");
                 foreach (var p in m.Parameters)
-                    w.Line($"{Naming.Field(m, p)} = {(p.Kind == ValueKind.Capability ? p.PlainName + "Badge" : p.Name)};");
+                    w.Line($"{Naming.Field(m, p)} = {(p.Kind == ValueKind.Capability ? Local(m, p.PlainName + "Badge") : p.Name)};");
                 w.Close();
-                if (!m.ReturnsVoid) w.Line("return result;");
+                if (!m.ReturnsVoid) w.Line($"return {result};");
                 break;
             }
             case RecordingKind.Sets:
             {
-                w.Line(m.ReturnsVoid ? Forward(m) + ";" : $"var result = {Forward(m)};");
-                var args = m.Parameters.Select(p => p.ReplayWithResult ? "result" : Recorded(p)).ToList();
+                w.Line(forwardAndKeep);
+                var args = m.Parameters.Select(p => p.ReplayWithResult ? result : Recorded(p)).ToList();
                 if (m.Parameters.Any(p => p.ReplayWithResult))
                     w.Line($"// [ReplayWithResult] {string.Join(", ", m.Parameters.Where(p => p.ReplayWithResult).Select(p => p.PlainName))} is recorded as the result, so that a replay repeats this exact call.");
-                w.Line($"var call = new {state}.{m.CallType}({string.Join(", ", args)});");
-                w.Line($"Set({KeyExpression(m, "call")}, call);");
-                if (!m.ReturnsVoid) w.Line("return result;");
+                w.Line($"var {call} = new {state}.{m.CallType}({string.Join(", ", args)});");
+                w.Line($"Set({KeyExpression(m, call, result)}, {call});");
+                if (!m.ReturnsVoid) w.Line($"return {result};");
                 break;
             }
             case RecordingKind.Unsets:
             {
-                if (m.KeyArg is not null)
+                bool keyed = m.KeyArg is not null && spec.Methods.Any(x => x.Kind == RecordingKind.Sets && !x.HasStaticKey);
+                if (keyed)
                 {
                     var p = m.Parameters.First(x => x.PlainName == m.KeyArg);
-                    bool keyed = spec.Methods.Any(x => x.Kind == RecordingKind.Sets && !x.HasStaticKey);
-                    if (keyed)
-                    {
-                        string part = p.Kind == ValueKind.Capability ? $"_context.BadgeOf({p.Name})" : p.Name;
-                        w.Line($"string key = {ValueCode.Literal(m.Key + ":")} + {ValueCode.KeyPart(p.Kind, part)};");
-                    }
-                    w.Line(m.ReturnsVoid ? Forward(m) + ";" : $"var result = {Forward(m)};");
-                    if (keyed) w.Line("lock (_gate) _settings.Remove(key);");
+                    string part = p.Kind == ValueKind.Capability ? $"_context.BadgeOf({p.Name})" : p.Name;
+                    w.Line($"string {key} = {ValueCode.Literal(m.Key + ":")} + {ValueCode.KeyPart(p.Kind, part)};");
                 }
-                else
-                {
-                    w.Line(m.ReturnsVoid ? Forward(m) + ";" : $"var result = {Forward(m)};");
-                    if (staticKeys.Any(k => k.Key == m.Key))
-                    {
-                        string slot = Naming.KeySlot(m.Key!);
-                        w.Line($"lock (_gate) {slot}Order = 0;");
-                    }
-                }
-                if (!m.ReturnsVoid) w.Line("return result;");
+                w.Line(forwardAndKeep);
+                if (keyed) w.Line($"lock (_gate) _settings.Remove({key});");
+                else if (m.KeyArg is null && staticKeys.Any(k => k.Key == m.Key)) w.Line($"lock (_gate) {Naming.KeySlot(m.Key!)}Order = 0;");
+                if (!m.ReturnsVoid) w.Line($"return {result};");
                 break;
             }
         }
@@ -276,10 +275,10 @@ internal static class RecorderEmitter
     }
 
     /// <summary>The key of a keyed <c>[Sets]</c>: the constant key, ":" and the key argument or the result.</summary>
-    private static string KeyExpression(MethodSpec m, string call)
+    private static string KeyExpression(MethodSpec m, string call, string result)
     {
         string prefix = ValueCode.Literal(m.Key + ":");
-        if (m.KeyFromResult) return $"{prefix} + {ValueCode.KeyPart(m.ReturnKind, "result")}";
+        if (m.KeyFromResult) return $"{prefix} + {ValueCode.KeyPart(m.ReturnKind, result)}";
         var p = m.Parameters.First(x => x.PlainName == m.KeyArg);
         return $"{prefix} + {ValueCode.KeyPart(p.Kind, call + "." + Naming.Property(p))}";
     }

@@ -200,7 +200,7 @@ internal static class StateModelEmitter
             w.Line("public global::Rtcr.Recording.SessionRecord ToRecord() => new(Service, Args, UpgradedRam, UpgradedCaps, SettingRecords(), ObjectRecords());");
             w.Line();
         }
-        w.Line("/// <summary>The canonical form of <see cref=\"Settings\"/>.</summary>");
+        w.Line(hasSettings ? "/// <summary>The canonical form of <see cref=\"Settings\"/>.</summary>" : "/// <summary>The canonical form of the recorded settings (this interface records none).</summary>");
         w.Open($"public global::System.Collections.Generic.IReadOnlyList<{RecordedCall}> SettingRecords()");
         if (hasSettings)
         {
@@ -214,7 +214,7 @@ internal static class StateModelEmitter
         }
         w.Close();
         w.Line();
-        w.Line("/// <summary>The canonical form of the created objects, in creation order.</summary>");
+        w.Line(hasObjects ? "/// <summary>The canonical form of <see cref=\"Objects\"/>, in creation order.</summary>" : "/// <summary>The canonical form of the created objects (this interface creates none).</summary>");
         w.Open($"public global::System.Collections.Generic.IReadOnlyList<{ObjectRecord}> ObjectRecords()");
         if (hasObjects)
         {

@@ -1,0 +1,69 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using Basic.Reference.Assemblies;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Rtcr.Generators.Tests.Infrastructure;
+
+/// <summary>Runs the Rtcr generator (and analyzer) over source text, the way the compiler does.</summary>
+internal static class GeneratorHarness
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview, DocumentationMode.Diagnose);
+
+    private static readonly ImmutableArray<MetadataReference> References =
+        [.. Net100.References.All, MetadataReference.CreateFromFile(typeof(Rtcr.Recording.RecordingContext).Assembly.Location)];
+
+    public static string Input(string fileName) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Inputs", fileName));
+
+    public static CSharpCompilation Compile(params string[] sources) => CompileTrees(
+        sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Source{i}.cs")).ToArray());
+
+    public static CSharpCompilation CompileTrees(params SyntaxTree[] trees) =>
+        CSharpCompilation.Create(
+            "Rtcr.Generated.Test" + Guid.NewGuid().ToString("N"),
+            trees,
+            References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                .WithUsings("System", "System.Collections.Generic", "System.Linq"));
+
+    public static GeneratorDriver CreateDriver(bool trackSteps = false) =>
+        CSharpGeneratorDriver.Create(
+            [new SessionGenerator().AsSourceGenerator()],
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    /// <summary>Runs the generator; returns the generator's result and the compilation including generated sources.</summary>
+    public static (GeneratorDriverRunResult Result, Compilation Output) Run(Compilation compilation)
+    {
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        return (driver.GetRunResult(), output);
+    }
+
+    /// <summary>Generator diagnostics plus the analyzer's, for the given sources.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> RtcrDiagnostics(params string[] sources)
+    {
+        var (result, output) = Run(Compile(sources));
+        var analyzed = await output.WithAnalyzers([new Diagnostics.ComponentFieldAnalyzer()])
+            .GetAnalyzerDiagnosticsAsync(TestContext.Current.CancellationToken);
+        return [.. result.Diagnostics, .. analyzed];
+    }
+
+    /// <summary>Compiles sources with the generator, fails on any error or warning, and loads the assembly.</summary>
+    public static Assembly CompileAndLoad(params string[] sources)
+    {
+        var (result, output) = Run(Compile(sources));
+        var problems = result.Diagnostics.Concat(output.GetDiagnostics())
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+            // Test inputs need no XML docs; generated code must have them (it is compiled into public APIs).
+            .Where(d => !(d.Id == "CS1591" && d.Location.SourceTree?.FilePath.StartsWith("Source", StringComparison.Ordinal) == true))
+            .ToList();
+        if (problems.Count > 0)
+            throw new InvalidOperationException("compilation failed:\n" + string.Join("\n", problems));
+        using var stream = new MemoryStream();
+        var emitted = output.Emit(stream);
+        if (!emitted.Success) throw new InvalidOperationException("emit failed:\n" + string.Join("\n", emitted.Diagnostics));
+        return Assembly.Load(stream.ToArray());
+    }
+}
