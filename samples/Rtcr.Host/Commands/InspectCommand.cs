@@ -46,14 +46,14 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
             {
                 AnsiConsole.MarkupLineInterpolated($"[yellow]session {s.Service}: state not readable by this build: {ex.Message}[/]");
             }
-            sessions.AddRow(s.Service, s.Badge.ToString(), s.Label, s.RamQuota.ToString(), s.CapQuota.ToString(),
+            sessions.AddRow(Escaped(s.Service, s.Badge.ToString(), s.Label, s.RamQuota.ToString(), s.CapQuota.ToString(),
                 record is null ? "?" : $"ram {record.UpgradedRam}, caps {record.UpgradedCaps}",
                 record is null ? "?" : string.Join("\n", record.Settings.Select(c => c.ToString())),
-                record is null ? "?" : Count(record.Objects).ToString(), s.State.Length.ToString());
+                record is null ? "?" : Count(record.Objects).ToString(), s.State.Length.ToString()));
             if (record is not null) AddObjects(objects, s.Service, record.Objects, "");
         }
         var caps = new Table().Title("capability space").AddColumns("index", "badge", "type");
-        foreach (var c in m.Capabilities) caps.AddRow(c.Index.ToString(), c.Badge.ToString(), c.Type);
+        foreach (var c in m.Capabilities) caps.AddRow(Escaped(c.Index.ToString(), c.Badge.ToString(), c.Type));
         var dataspaces = new Table().Title("dataspaces").AddColumns("badge", "size", "XxHash3");
         foreach (var d in m.Dataspaces) dataspaces.AddRow(d.Badge.ToString(), d.Size.ToString("N0"), XxHash3.HashToUInt64(image.Contents[d.Badge]).ToString("x16"));
 
@@ -64,14 +64,15 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
         return 0;
     }
 
+    private static string[] Escaped(params string[] cells) => cells.Select(Markup.Escape).ToArray();
+
     private static int Count(IReadOnlyList<ObjectRecord> objects) => objects.Count + objects.Sum(o => Count(o.Objects));
 
     private static void AddObjects(Table table, string session, IReadOnlyList<ObjectRecord> objects, string indent)
     {
         foreach (var o in objects)
         {
-            table.AddRow(Markup.Escape(session), o.Badge.ToString(), Markup.Escape(indent + o.Interface), Markup.Escape(o.Creation.ToString()),
-                Markup.Escape(string.Join("\n", o.Settings.Select(c => c.ToString()))));
+            table.AddRow(Escaped(session, o.Badge.ToString(), indent + o.Interface, o.Creation.ToString(), string.Join("\n", o.Settings.Select(c => c.ToString()))));
             AddObjects(table, session, o.Objects, indent + "  ");
         }
     }

@@ -144,6 +144,9 @@ public sealed class ComponentHost : IDisposable
         var options = new ChildOptions { RamQuota = m.InitialRamQuota, CapQuota = m.InitialCapQuota, CapSlots = m.CapabilitySlots };
         var pd = Kernel.CreateProtectionDomain(m.Label, m.CapabilitySlots, m.InitialRamQuota, m.InitialCapQuota);
         pd.Entrypoint = Kernel.CreateEntrypoint(m.Label);
+        // Code first: replay creates threads by program name and requeues signals to named handlers.
+        var env = new Env(Parent, pd, pd.Entrypoint, envCaps);
+        program.Register(env);
         try
         {
             new Restorer(Parent, SessionInspector.Instance).Restore(image, pd);
@@ -153,8 +156,6 @@ public sealed class ComponentHost : IDisposable
             Kernel.DestroyEntrypoint(pd.Entrypoint);
             throw;
         }
-        var env = new Env(Parent, pd, pd.Entrypoint, envCaps);
-        program.Register(env);
         Watch(pd.Entrypoint);
         pd.Thaw();
         return new Child(program, env, options);
