@@ -42,6 +42,9 @@ internal sealed class ComponentRun : IDisposable
     /// <summary>Compress images.</summary>
     public ImageCompression Compression { get; init; }
 
+    /// <summary>Write the child's visible state (<see cref="ChildState"/>) next to each image as <c>&lt;image&gt;.state</c>.</summary>
+    public bool WriteStateDumps { get; init; }
+
     /// <summary>Images written so far.</summary>
     public List<string> Written { get; } = new();
 
@@ -53,6 +56,7 @@ internal sealed class ComponentRun : IDisposable
             var image = Host.Checkpoint(child);
             path ??= Path.Combine(OutputDirectory, $"{child.Program.Name}-{++_sequence:D4}.rtcr");
             ImageWriter.WriteFile(image, path, Compression);
+            if (WriteStateDumps) File.WriteAllText(path + ".state", ChildState.Dump(Host, child));
             Written.Add(path);
             Console.Error.WriteLine($"checkpoint {path}: {image.MemoryBytes} bytes of memory, {image.Manifest.Sessions.Count} sessions, paused {Host.LastPauseTime.TotalMilliseconds:F2} ms");
             return path;

@@ -33,6 +33,10 @@ internal sealed class RestoreCommand : Command<RestoreCommand.Settings>
         [Description("Print a digest of the component's memory when the run ends.")]
         public bool Digest { get; init; }
 
+        [CommandOption("--state-out <FILE>")]
+        [Description("Write the restored child's visible state to FILE right after the restore (before running on).")]
+        public string? StateOut { get; init; }
+
         [CommandOption("--plain")]
         [Description("Print LOG lines without colour markup.")]
         public bool Plain { get; init; }
@@ -53,6 +57,7 @@ internal sealed class RestoreCommand : Command<RestoreCommand.Settings>
         using var run = new ComponentRun(settings.VirtualTime, image.Manifest.ClockMicroseconds, settings.Plain);
         var child = run.Host.Restore(image, SampleCatalog.Create);
         Console.Error.WriteLine($"restored '{child.Label}' from {settings.Image} at t={image.Manifest.ClockMicroseconds / 1000} ms: {child.Sessions.Count} sessions, {child.Env.Domain.Caps.Used} capabilities, {image.MemoryBytes} bytes of memory");
+        if (settings.StateOut is not null) File.WriteAllText(settings.StateOut, ChildState.Dump(run.Host, child));
         long? duration = settings.For is null ? null : Duration.ParseMicroseconds(settings.For, "--for");
         long? ticks = settings.Ticks ?? (duration is null ? 10 : null);
         if (ticks is not 0) run.Run(child, ticks, duration, cancellationToken);

@@ -17,6 +17,7 @@ internal sealed class RunCommand : Command<RunSettings>
             CheckpointEveryMicroseconds = everyUs,
             OutputDirectory = settings.Out,
             Compression = settings.Compress ? Image.ImageCompression.Deflate : Image.ImageCompression.None,
+            WriteStateDumps = settings.StateDumps,
         };
         var child = run.Host.Start(program, config);
         using var control = settings.Control is null ? null : new ControlServer(settings.Control, path => run.CheckpointNow(child, path.Length == 0 ? null : path));

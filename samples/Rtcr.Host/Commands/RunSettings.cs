@@ -47,6 +47,10 @@ internal sealed class RunSettings : CommandSettings
     [Description("Print a digest of the component's memory when the run ends.")]
     public bool Digest { get; init; }
 
+    [CommandOption("--state-dumps")]
+    [Description("Write the child's visible state next to each image as <image>.state (for state-equality checks).")]
+    public bool StateDumps { get; init; }
+
     [CommandOption("--plain")]
     [Description("Print LOG lines without colour markup.")]
     public bool Plain { get; init; }

@@ -175,6 +175,12 @@ public sealed class ComponentHost : IDisposable
         return false;
     }
 
+    /// <summary>The timer sessions serving <paramref name="client"/>, in creation order.</summary>
+    public IReadOnlyList<TimerSessionComponent> TimersOf(ProtectionDomain client)
+    {
+        lock (_lock) return _timers.Where(t => t.Client == client).ToArray();
+    }
+
     private TimerSessionComponent Track(TimerSessionComponent timer)
     {
         lock (_lock) _timers.Add(timer);

@@ -22,6 +22,9 @@ public sealed class TimerSessionComponent : ITimerSession, IDisposable
         _createdAt = client.Kernel.Clock.NowMicroseconds;
     }
 
+    /// <summary>The client the session serves.</summary>
+    public ProtectionDomain Client => _client;
+
     /// <summary>The pending timeout: absolute due time (0 = none) and period (0 = one-shot); captured on checkpoint.</summary>
     public (long DueAt, long Period, long CreatedAt) Pending
     {
