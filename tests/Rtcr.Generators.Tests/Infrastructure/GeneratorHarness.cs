@@ -20,6 +20,16 @@ internal static class GeneratorHarness
     public static CSharpCompilation Compile(params string[] sources) => CompileTrees(
         sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Source{i}.cs")).ToArray());
 
+    /// <summary>Like <see cref="Compile"/>, also referencing Rtcr.Sessions (for snapshots of the real session interfaces).</summary>
+    public static CSharpCompilation CompileWithSessions(params string[] sources) =>
+        Compile(sources).AddReferences(MetadataReference.CreateFromFile(typeof(Rtcr.Sessions.IRomSession).Assembly.Location));
+
+    /// <summary>The text of a file of the repository (the real session interfaces).</summary>
+    public static string RepositoryFile(string relativePath) => File.ReadAllText(Path.Combine(RepositoryRoot(), relativePath));
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
+
     public static CSharpCompilation CompileTrees(params SyntaxTree[] trees) =>
         CSharpCompilation.Create(
             "Rtcr.Generated.Test" + Guid.NewGuid().ToString("N"),
