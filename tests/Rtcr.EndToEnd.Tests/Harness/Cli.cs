@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace Rtcr.EndToEnd.Tests.Harness;
+
+/// <summary>Runs the built <c>rtcr</c> CLI in a new process (the "new process" restore mode).</summary>
+internal static class Cli
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        public IReadOnlyList<string> LogLines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('[')).Select(l => l.TrimEnd('\r')).ToArray();
+
+        public string? Digest => Stdout.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("memory digest: ", StringComparison.Ordinal))?["memory digest: ".Length..];
+    }
+
+    public static Result Run(params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "rtcr.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["NO_COLOR"] = "1";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"rtcr {string.Join(' ', args)} did not finish within 2 minutes");
+        }
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static Result RunOk(params string[] args)
+    {
+        var r = Run(args);
+        Assert.True(r.ExitCode == 0, $"rtcr {string.Join(' ', args)} exited {r.ExitCode}\nstdout:\n{r.Stdout}\nstderr:\n{r.Stderr}");
+        return r;
+    }
+}
