@@ -72,28 +72,34 @@ public sealed class ProtectionDomain
 
     /// <summary>
     /// Stops the entrypoint and every thread at their next handler/step boundary and waits until they
-    /// are there; the state read afterwards is consistent.
+    /// are there; the state read afterwards is consistent. Freezes nest: a checkpoint taken while the
+    /// host holds the PD frozen leaves it frozen.
     /// </summary>
     public void Freeze()
     {
         lock (_threads)
         {
+            if (_freezeDepth++ > 0) return;
             IsFrozen = true;
             Entrypoint?.Pause();
             foreach (var t in _threads) t.Freeze();
         }
     }
 
-    /// <summary>Undoes <see cref="Freeze"/>.</summary>
+    /// <summary>Undoes one <see cref="Freeze"/>; the PD runs again when every freeze is undone.</summary>
     public void Thaw()
     {
         lock (_threads)
         {
+            if (_freezeDepth == 0) throw new InvalidOperationException($"PD '{Label}' is not frozen");
+            if (--_freezeDepth > 0) return;
             IsFrozen = false;
             foreach (var t in _threads) t.Thaw();
             Entrypoint?.Resume();
         }
     }
+
+    private int _freezeDepth;
 
     /// <summary>Registers a new RPC object and installs a capability for it in this PD.</summary>
     public Cap<T> Install<T>(T obj) where T : class

@@ -137,8 +137,10 @@ public sealed class ComponentHost : IDisposable
         var program = programs(Meta(m, "program"));
         var envCaps = new EnvCaps(Cap<IPdSession>.FromIndex(MetaInt(m, "env.pd")), Cap<IRamSession>.FromIndex(MetaInt(m, "env.ram")),
             Cap<ICpuSession>.FromIndex(MetaInt(m, "env.cpu")), Cap<IRmSession>.FromIndex(MetaInt(m, "env.rm")));
+        // The image carries the ROM modules the child saw; they replace this host's, so the restored
+        // ROM sessions hand out exactly the checkpointed content (the original Rtcr never restored ROM).
         foreach (var (key, value) in m.Metadata)
-            if (key.StartsWith("rom:", StringComparison.Ordinal) && !Roms.TryGet(key[4..], out _))
+            if (key.StartsWith("rom:", StringComparison.Ordinal))
                 Roms.Set(key[4..], Convert.FromBase64String(value));
 
         var options = new ChildOptions { RamQuota = m.InitialRamQuota, CapQuota = m.InitialCapQuota, CapSlots = m.CapabilitySlots };
