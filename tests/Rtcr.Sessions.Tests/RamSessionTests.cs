@@ -128,7 +128,7 @@ public sealed class RamSessionTests
         Assert.Equal(used, ram.Used()); // the RAM part was given back
     }
 
-    [Fact(Skip = "BUG: RamSessionComponent.Alloc keeps the withdrawn RAM/cap quota and leaks the native dataspace when installing the capability fails (client capability space full)")]
+    [Fact]
     public void Alloc_with_a_full_capability_space_leaves_quota_and_memory_untouched()
     {
         // The four environment sessions take slots 0..3; one slot is left.

@@ -12,8 +12,11 @@ namespace Rtcr;
 /// </summary>
 public sealed class Kernel : IDisposable
 {
-    /// <summary>Steps without time passing after which deterministic execution is declared livelocked.</summary>
-    public const long LivelockSteps = 50_000_000;
+    /// <summary>Default of <see cref="LivelockSteps"/>.</summary>
+    public const long DefaultLivelockSteps = 50_000_000;
+
+    /// <summary>Handler runs and thread steps without time passing after which deterministic execution is declared livelocked.</summary>
+    public long LivelockSteps { get; init; } = DefaultLivelockSteps;
 
     private readonly List<Entrypoint> _entrypoints = new();
     private readonly List<KernelThread> _threads = new();

@@ -132,7 +132,18 @@ public sealed class Parent
             throw;
         }
 
-        var cap = client.Install(session);
+        Cap<object> cap;
+        try
+        {
+            cap = client.Install(session);
+        }
+        catch
+        {
+            server.CloseSession(session is IInterposed interposed ? interposed.Inner : session);
+            client.Quota.Replenish(QuotaKind.Ram, args.RamQuota);
+            client.Quota.Replenish(QuotaKind.Caps, args.CapQuota);
+            throw;
+        }
         var entry = new SessionEntry(client, service, args, client.BadgeOf(cap), cap.Index, route, session, server);
         lock (_lock) _sessions.Add(entry);
         return entry;

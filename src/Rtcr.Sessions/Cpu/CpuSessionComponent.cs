@@ -26,10 +26,20 @@ public sealed class CpuSessionComponent(ProtectionDomain client, string label, l
         var memory = domain.Memory ?? throw new InvalidOperationException($"PD '{domain.Label}' has no address space yet");
         Account.Withdraw(QuotaKind.Caps, 1, client.Label, $"create_thread '{name}'");
         var thread = domain.Kernel.CreateThread($"{domain.Label}:{name}", program, memory);
-        domain.AddThread(thread);
         var component = new CpuThreadComponent(thread, client);
         component.Affinity(affinity);
-        var cap = client.Install<ICpuThread>(component);
+        Cap<ICpuThread> cap;
+        try
+        {
+            cap = client.Install<ICpuThread>(component);
+        }
+        catch
+        {
+            domain.Kernel.DestroyThread(thread);
+            Account.Replenish(QuotaKind.Caps, 1);
+            throw;
+        }
+        domain.AddThread(thread);
         lock (_lock) _threads[client.BadgeOf(cap)] = (thread, domain);
         return cap;
     }

@@ -37,7 +37,18 @@ public sealed class RamSessionComponent : IRamSession, IDisposable
             throw;
         }
         var ds = new RamDataspace(rounded);
-        var cap = _client.Install<IDataspace>(new DataspaceComponent(ds, writable: true));
+        Cap<IDataspace> cap;
+        try
+        {
+            cap = _client.Install<IDataspace>(new DataspaceComponent(ds, writable: true));
+        }
+        catch
+        {
+            ds.Dispose();
+            Account.Replenish(QuotaKind.Ram, rounded);
+            Account.Replenish(QuotaKind.Caps, 1);
+            throw;
+        }
         lock (_lock) _dataspaces[_client.BadgeOf(cap)] = ds;
         return cap;
     }
