@@ -172,3 +172,34 @@ public sealed class SeedRegressionTests
         Assert.True(restored.Env.Memory.Read<long>(MemoryWriter.StateAddress) > writes);
     }
 }
+
+/// <summary>The original checkpoint compared stored and live objects by list search; here the work per object is constant.</summary>
+public sealed class LinearCheckpointTests
+{
+    private static (long CheckpointLookups, long RestoreLookups) Lookups(int contexts)
+    {
+        using var source = new ComponentHost();
+        var child = source.Start(new ContextHoarder(contexts), "<config/>", new ChildOptions { CapQuota = 3 * contexts + 200, CapSlots = 2 * contexts + 64 });
+        source.RunTicks(child, 1);
+        long before = source.Kernel.Objects.Lookups;
+        var image = source.Checkpoint(child);
+        long checkpoint = source.Kernel.Objects.Lookups - before;
+
+        using var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
+        long restoreBefore = host.Kernel.Objects.Lookups;
+        host.Restore(image, _ => new ContextHoarder(contexts));
+        return (checkpoint, host.Kernel.Objects.Lookups - restoreBefore);
+    }
+
+    [Fact]
+    public void Object_lookups_of_checkpoint_and_restore_grow_linearly_with_the_number_of_objects()
+    {
+        var small = Lookups(1_000);
+        var large = Lookups(8_000);
+        // 8x the objects: linear work is about 8x the lookups; pairwise comparison would be about 64x.
+        double checkpointRatio = (double)large.CheckpointLookups / small.CheckpointLookups;
+        double restoreRatio = (double)large.RestoreLookups / small.RestoreLookups;
+        Assert.InRange(checkpointRatio, 6.0, 9.0);
+        Assert.InRange(restoreRatio, 6.0, 9.0);
+    }
+}

@@ -10,6 +10,7 @@ public sealed class ObjectTable
     private readonly Dictionary<object, long> _badges = new(ReferenceEqualityComparer.Instance);
     private readonly Lock _lock = new();
     private long _nextBadge;
+    private long _lookups;
 
     /// <summary>Number of live objects.</summary>
     public int Count
@@ -30,11 +31,21 @@ public sealed class ObjectTable
         }
     }
 
+    /// <summary>
+    /// Number of <see cref="TryGet"/> calls so far. Tests use it to show that checkpoint and restore do
+    /// work linear in the number of objects (the original Rtcr compared object lists pairwise).
+    /// </summary>
+    public long Lookups
+    {
+        get { lock (_lock) return _lookups; }
+    }
+
     /// <summary>Looks an object up; returns false when the badge is unknown or the object was removed.</summary>
     public bool TryGet(long badge, out object obj)
     {
         lock (_lock)
         {
+            _lookups++;
             if (_objects.TryGetValue(badge, out var found))
             {
                 obj = found;
