@@ -203,3 +203,25 @@ public sealed class LinearCheckpointTests
         Assert.InRange(restoreRatio, 6.0, 9.0);
     }
 }
+
+/// <summary>Closing a recorded session reaches the real session behind its recorder.</summary>
+public sealed class SessionCloseTests
+{
+    [Fact]
+    public void Closing_a_recorded_RAM_session_frees_its_dataspaces()
+    {
+        using var host = new ComponentHost();
+        var child = host.Start(new SheepCounter(), "<config start=\"1\" interval_ms=\"100\"/>");
+        var ram = host.Parent.Session<IRamSession>(child.Env.Domain, "RAM", new SessionArgs("extra", 16 * 1024, 4));
+        Assert.NotNull(child.Sessions.Single(s => s.Args.Label == "extra").Recorder);
+        var ds = child.Env.Invoke(ram).Alloc(4096, true);
+        var memory = (Rtcr.Memory.RamDataspace)child.Env.Invoke(ds).Memory();
+        long usedBefore = child.Env.Domain.Quota.Used(QuotaKind.Ram);
+
+        host.Parent.Close(child.Env.Domain, ram);
+
+        Assert.True(memory.IsFreed);
+        Assert.Equal(usedBefore - 16 * 1024, child.Env.Domain.Quota.Used(QuotaKind.Ram));
+        Assert.Equal(CapabilityError.FreeSlot, Assert.Throws<CapabilityException>(() => child.Env.Invoke(ram)).Error);
+    }
+}

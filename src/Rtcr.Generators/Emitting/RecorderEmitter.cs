@@ -37,7 +37,7 @@ internal static class RecorderEmitter
         w.Line("/// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.");
         w.Line("/// </summary>");
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Rtcr.Generators\", \"" + ThisAssembly.Version + "\")]");
-        w.Open($"{spec.Accessibility} sealed partial class {spec.RecorderName} : {spec.FullName}" + (spec.IsSession ? ", global::Rtcr.Recording.ISessionRecorder" : ""));
+        w.Open($"{spec.Accessibility} sealed partial class {spec.RecorderName} : {spec.FullName}, global::Rtcr.Recording.IInterposed" + (spec.IsSession ? ", global::Rtcr.Recording.ISessionRecorder" : ""));
 
         // Fields.
         w.Line($"private readonly {spec.FullName} _inner;");
@@ -91,6 +91,8 @@ internal static class RecorderEmitter
         w.Line();
         w.Line("/// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>");
         w.Line($"public {spec.FullName} Inner => _inner;");
+        w.Line();
+        w.Line("object global::Rtcr.Recording.IInterposed.Inner => _inner;");
         w.Line();
         if (spec.IsSession)
         {

@@ -139,7 +139,7 @@ public sealed class Parent
         }
         catch
         {
-            server.CloseSession(session is IInterposed interposed ? interposed.Inner : session);
+            server.CloseSession(Unwrap(session));
             client.Quota.Replenish(QuotaKind.Ram, args.RamQuota);
             client.Quota.Replenish(QuotaKind.Caps, args.CapQuota);
             throw;
@@ -199,7 +199,15 @@ public sealed class Parent
         }
     }
 
-    private static object UnwrapFor(SessionEntry entry) => entry.Session is IInterposed i ? i.Inner : entry.Session;
+    // The server closes its own object, not the recorder in front of it (generated or Castle fallback).
+    private static object UnwrapFor(SessionEntry entry) => Unwrap(entry.Session);
+
+    private static object Unwrap(object session) => session switch
+    {
+        IInterposed interposed => interposed.Inner,
+        Castle.DynamicProxy.IProxyTargetAccessor proxy => proxy.DynProxyGetTarget() ?? session,
+        _ => session,
+    };
 
     private (IService Server, RouteKind Route) RouteOf(string service, string requester)
     {

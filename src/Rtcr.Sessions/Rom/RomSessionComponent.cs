@@ -8,7 +8,7 @@ namespace Rtcr.Sessions;
 /// Core's ROM session: a read-only dataspace with the module's content, plus a signal when the module
 /// changes. The module is named by the session label's last element, as in Genode.
 /// </summary>
-public sealed class RomSessionComponent(ProtectionDomain client, string module, RomModules modules) : IRomSession
+public sealed class RomSessionComponent(ProtectionDomain client, string module, RomModules modules) : IRomSession, IDisposable
 {
     private Cap<IDataspace> _dataspace;
     private long _dataspaceBadge;
@@ -46,4 +46,7 @@ public sealed class RomSessionComponent(ProtectionDomain client, string module, 
 
     /// <summary>Tells the client that the module changed (the host calls this after changing the module).</summary>
     public void NotifyChanged() => _sigh?.Submit(1);
+
+    /// <summary>Frees the module's dataspace (session closed).</summary>
+    public void Dispose() => _memory?.Dispose();
 }

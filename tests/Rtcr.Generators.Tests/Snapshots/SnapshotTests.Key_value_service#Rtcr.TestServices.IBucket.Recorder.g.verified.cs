@@ -8,7 +8,7 @@ namespace Rtcr.TestServices
     /// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class BucketRecorder : global::Rtcr.TestServices.IBucket
+    public sealed partial class BucketRecorder : global::Rtcr.TestServices.IBucket, global::Rtcr.Recording.IInterposed
     {
         private readonly global::Rtcr.TestServices.IBucket _inner;
         private readonly global::Rtcr.Recording.RecordingContext _context;
@@ -30,6 +30,8 @@ namespace Rtcr.TestServices
 
         /// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>
         public global::Rtcr.TestServices.IBucket Inner => _inner;
+
+        object global::Rtcr.Recording.IInterposed.Inner => _inner;
 
         /// <inheritdoc />
         public void Put(string key, long value)

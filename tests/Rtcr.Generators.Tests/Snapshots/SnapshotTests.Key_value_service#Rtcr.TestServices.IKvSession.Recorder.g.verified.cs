@@ -8,7 +8,7 @@ namespace Rtcr.TestServices
     /// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class KvSessionRecorder : global::Rtcr.TestServices.IKvSession, global::Rtcr.Recording.ISessionRecorder
+    public sealed partial class KvSessionRecorder : global::Rtcr.TestServices.IKvSession, global::Rtcr.Recording.IInterposed, global::Rtcr.Recording.ISessionRecorder
     {
         private readonly global::Rtcr.TestServices.IKvSession _inner;
         private readonly global::Rtcr.Recording.RecordingContext _context;
@@ -48,6 +48,8 @@ namespace Rtcr.TestServices
 
         /// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>
         public global::Rtcr.TestServices.IKvSession Inner => _inner;
+
+        object global::Rtcr.Recording.IInterposed.Inner => _inner;
 
         /// <inheritdoc />
         public string Service => "KV";

@@ -8,7 +8,7 @@ namespace Rtcr.TestServices
     /// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class TagRecorder : global::Rtcr.TestServices.ITag
+    public sealed partial class TagRecorder : global::Rtcr.TestServices.ITag, global::Rtcr.Recording.IInterposed
     {
         private readonly global::Rtcr.TestServices.ITag _inner;
         private readonly global::Rtcr.Recording.RecordingContext _context;
@@ -24,6 +24,8 @@ namespace Rtcr.TestServices
 
         /// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>
         public global::Rtcr.TestServices.ITag Inner => _inner;
+
+        object global::Rtcr.Recording.IInterposed.Inner => _inner;
 
         /// <inheritdoc />
         public string? Label() => _inner.Label();

@@ -8,7 +8,7 @@ namespace Rtcr.Sessions
     /// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class RegionMapRecorder : global::Rtcr.Sessions.IRegionMap
+    public sealed partial class RegionMapRecorder : global::Rtcr.Sessions.IRegionMap, global::Rtcr.Recording.IInterposed
     {
         private readonly global::Rtcr.Sessions.IRegionMap _inner;
         private readonly global::Rtcr.Recording.RecordingContext _context;
@@ -34,6 +34,8 @@ namespace Rtcr.Sessions
 
         /// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>
         public global::Rtcr.Sessions.IRegionMap Inner => _inner;
+
+        object global::Rtcr.Recording.IInterposed.Inner => _inner;
 
         /// <inheritdoc />
         public long Attach(global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace> dataspace, long size, long offset, long at, bool writable, bool executable)

@@ -8,7 +8,7 @@ namespace Rtcr.Sessions
     /// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class RomSessionRecorder : global::Rtcr.Sessions.IRomSession, global::Rtcr.Recording.ISessionRecorder
+    public sealed partial class RomSessionRecorder : global::Rtcr.Sessions.IRomSession, global::Rtcr.Recording.IInterposed, global::Rtcr.Recording.ISessionRecorder
     {
         private readonly global::Rtcr.Sessions.IRomSession _inner;
         private readonly global::Rtcr.Recording.RecordingContext _context;
@@ -36,6 +36,8 @@ namespace Rtcr.Sessions
 
         /// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>
         public global::Rtcr.Sessions.IRomSession Inner => _inner;
+
+        object global::Rtcr.Recording.IInterposed.Inner => _inner;
 
         /// <inheritdoc />
         public string Service => "ROM";
