@@ -55,7 +55,11 @@ internal sealed class ComponentRun : IDisposable
         {
             var image = Host.Checkpoint(child);
             path ??= Path.Combine(OutputDirectory, $"{child.Program.Name}-{++_sequence:D4}.rtcr");
-            ImageWriter.WriteFile(image, path, Compression);
+            ImageProgress.Run($"writing {Path.GetFileName(path)}", image.MemoryBytes, progress =>
+            {
+                ImageWriter.WriteFile(image, path, Compression, progress);
+                return path;
+            });
             if (WriteStateDumps) File.WriteAllText(path + ".state", ChildState.Dump(Host, child));
             Written.Add(path);
             Console.Error.WriteLine($"checkpoint {path}: {image.MemoryBytes} bytes of memory, {image.Manifest.Sessions.Count} sessions, paused {Host.LastPauseTime.TotalMilliseconds:F2} ms");

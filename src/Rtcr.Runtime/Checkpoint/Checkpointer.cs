@@ -33,11 +33,14 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
             if (s.Recorder is null)
                 throw new CheckpointException($"session '{s.Service}' ({s.Args.Label}) of '{child.Label}' is not recorded: create the parent with a RecorderRegistry that knows this service");
 
+        // Destination buffers are allocated and backed before the pause, so the pause is the copy alone.
+        var buffers = PrepareBuffers(sessions, child.Kernel.Objects);
+
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         child.Freeze();
         try
         {
-            return Capture(child, sessions, metadata, initialRamQuota, initialCapQuota);
+            return Capture(child, sessions, metadata, initialRamQuota, initialCapQuota, buffers);
         }
         catch (Exception ex) when (ex is not CheckpointException)
         {
@@ -50,7 +53,26 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         }
     }
 
-    private CheckpointImage Capture(ProtectionDomain child, IReadOnlyList<SessionEntry> sessions, IReadOnlyDictionary<string, string> metadata, long ramQuota, long capQuota)
+    private Dictionary<RamDataspace, byte[]> PrepareBuffers(IReadOnlyList<SessionEntry> sessions, Capabilities.ObjectTable objects)
+    {
+        var created = new Dictionary<long, object>();
+        foreach (var s in sessions)
+            foreach (var record in s.Recorder!.Capture().ToRecord().Objects) Collect(record, objects, created);
+        var buffers = new Dictionary<RamDataspace, byte[]>(ReferenceEqualityComparer.Instance);
+        foreach (var obj in created.Values)
+        {
+            if (inspector.MemoryOf(obj) is not RamDataspace ram || ram.IsFreed || ram.Size > Array.MaxLength) continue;
+            var buffer = GC.AllocateUninitializedArray<byte>((int)ram.Size, pinned: true);
+            unsafe
+            {
+                fixed (byte* p = buffer) RamDataspace.Prefault(p, buffer.Length);
+            }
+            buffers[ram] = buffer;
+        }
+        return buffers;
+    }
+
+    private CheckpointImage Capture(ProtectionDomain child, IReadOnlyList<SessionEntry> sessions, IReadOnlyDictionary<string, string> metadata, long ramQuota, long capQuota, Dictionary<RamDataspace, byte[]> buffers)
     {
         var objects = child.Kernel.Objects;
         var manifest = new ImageManifest
@@ -87,7 +109,8 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         {
             if (inspector.MemoryOf(obj) is not RamDataspace ram || ram.IsFreed) continue;
             manifest.Dataspaces.Add(new DataspaceImage(badge, ram.Size));
-            var copy = GC.AllocateUninitializedArray<byte>(checked((int)ram.Size));
+            if (!buffers.TryGetValue(ram, out var copy) || copy.Length != ram.Size)
+                copy = GC.AllocateUninitializedArray<byte>(checked((int)ram.Size));
             ram.CopyTo(copy);
             contents[badge] = copy;
         }

@@ -14,11 +14,14 @@ namespace Rtcr.Image;
 public static class ImageReader
 {
     /// <summary>Reads an image file.</summary>
-    public static CheckpointImage ReadFile(string path, ulong? expectedSchema = null)
+    /// <param name="path">The image file.</param>
+    /// <param name="expectedSchema">When given, an image of another schema is rejected.</param>
+    /// <param name="progress">Receives (bytes of memory read, total bytes of memory) after each chunk.</param>
+    public static CheckpointImage ReadFile(string path, ulong? expectedSchema = null, IProgress<(long Done, long Total)>? progress = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"image '{path}' does not exist", path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        return Read(file, path, expectedSchema);
+        return Read(file, path, expectedSchema, progress);
     }
 
     /// <summary>Reads the header only (for inspection).</summary>
@@ -48,7 +51,8 @@ public static class ImageReader
     /// <param name="stream">The image bytes.</param>
     /// <param name="source">Name used in errors.</param>
     /// <param name="expectedSchema">When given, an image of another schema is rejected.</param>
-    public static CheckpointImage Read(Stream stream, string source, ulong? expectedSchema = null)
+    /// <param name="progress">Receives (bytes of memory read, total bytes of memory) after each chunk.</param>
+    public static CheckpointImage Read(Stream stream, string source, ulong? expectedSchema = null, IProgress<(long Done, long Total)>? progress = null)
     {
         var header = ReadHeader(stream, source);
         if (expectedSchema is ulong schema && header.SchemaId != schema)
@@ -79,6 +83,7 @@ public static class ImageReader
 
         int expectedChunks = header.ChunkCount;
         var filled = new Dictionary<long, long>();
+        long total = manifest.Dataspaces.Sum(d => d.Size), done = 0;
         for (int i = 1; i < expectedChunks; i++)
         {
             var (k, data) = ReadChunk(stream, source, i);
@@ -93,6 +98,7 @@ public static class ImageReader
                 throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {i} lies outside dataspace {badge}");
             data.AsSpan(ImageLayout.SliceHeaderLength).CopyTo(target.AsSpan((int)offset));
             filled[badge] = filled.GetValueOrDefault(badge) + length;
+            progress?.Report((done += length, total));
         }
         foreach (var ds in manifest.Dataspaces)
             if (filled.GetValueOrDefault(ds.Badge) != ds.Size)

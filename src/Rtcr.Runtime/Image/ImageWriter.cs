@@ -14,7 +14,11 @@ public static class ImageWriter
     /// directory, flushed to disk, then renamed over the target. A failure leaves any previous image
     /// at that path untouched.
     /// </summary>
-    public static void WriteFile(CheckpointImage image, string path, ImageCompression compression = ImageCompression.None)
+    /// <param name="image">The image.</param>
+    /// <param name="path">Target file.</param>
+    /// <param name="compression">Chunk compression.</param>
+    /// <param name="progress">Receives (bytes of memory written, total bytes of memory) after each chunk.</param>
+    public static void WriteFile(CheckpointImage image, string path, ImageCompression compression = ImageCompression.None, IProgress<(long Done, long Total)>? progress = null)
     {
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
@@ -24,7 +28,7 @@ public static class ImageWriter
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             {
-                Write(image, file, compression);
+                Write(image, file, compression, progress);
                 file.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
@@ -36,8 +40,13 @@ public static class ImageWriter
     }
 
     /// <summary>Writes the image to a stream.</summary>
-    public static void Write(CheckpointImage image, Stream stream, ImageCompression compression = ImageCompression.None)
+    /// <param name="image">The image.</param>
+    /// <param name="stream">Where to write.</param>
+    /// <param name="compression">Chunk compression.</param>
+    /// <param name="progress">Receives (bytes of memory written, total bytes of memory) after each chunk.</param>
+    public static void Write(CheckpointImage image, Stream stream, ImageCompression compression = ImageCompression.None, IProgress<(long Done, long Total)>? progress = null)
     {
+        long total = image.MemoryBytes, done = 0;
         var manifest = MemoryPackSerializer.Serialize(image.Manifest);
         int chunks = 1;
         foreach (var ds in image.Manifest.Dataspaces) chunks += SliceCount(ds.Size);
@@ -65,6 +74,7 @@ public static class ImageWriter
                 BinaryPrimitives.WriteInt64LittleEndian(slice.AsSpan(8), offset);
                 content.AsSpan((int)offset, length).CopyTo(slice.AsSpan(ImageLayout.SliceHeaderLength));
                 WriteChunk(stream, ImageLayout.KindDataspace, slice.AsSpan(0, ImageLayout.SliceHeaderLength + length), compression);
+                progress?.Report((done += length, total));
                 if (content.Length == 0) break;
             }
         }

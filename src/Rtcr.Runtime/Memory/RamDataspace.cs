@@ -17,6 +17,17 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
         _size = size;
         _base = (byte*)NativeMemory.AllocZeroed((nuint)size);
+        Prefault(_base, size);
+    }
+
+    /// <summary>
+    /// Touches every page so the memory is really backed now. Genode's RAM dataspaces are physical
+    /// memory; left lazy, the first touch of each page would happen inside a checkpoint's pause
+    /// (measured: 128 MiB of never-touched memory took over a second to copy here, 33 ms once backed).
+    /// </summary>
+    internal static void Prefault(byte* memory, long size)
+    {
+        for (long offset = 0; offset < size; offset += RegionMap.PageSize) memory[offset] = 0;
     }
 
     /// <inheritdoc />
