@@ -37,6 +37,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         var buffers = PrepareBuffers(sessions, child.Kernel.Objects);
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        child.Kernel.Timers.Hold();
         child.Freeze();
         try
         {
@@ -49,6 +50,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         finally
         {
             child.Thaw();
+            child.Kernel.Timers.Release();
             LastPauseTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         }
     }

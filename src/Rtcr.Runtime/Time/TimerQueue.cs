@@ -14,6 +14,8 @@ public sealed class TimerQueue : IDisposable
     private readonly Thread? _thread;
     private long _seq;
     private bool _disposed;
+    private int _holds;
+    private Thread? _firing; // the thread running a callback right now, if any
 
     private sealed record Entry(long Id, long Due, Action Callback);
 
@@ -64,6 +66,32 @@ public sealed class TimerQueue : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the real-time firing thread until <see cref="Release"/> (holds nest). A checkpoint holds the
+    /// queue so that no timeout fires between reading a timer's due time and reading the signal queue:
+    /// the cut it takes is consistent, and timeouts that fell due meanwhile fire right after.
+    /// </summary>
+    public void Hold()
+    {
+        lock (_lock)
+        {
+            _holds++;
+            // A callback already running finishes first (unless it is the caller itself).
+            while (_firing is not null && _firing != Thread.CurrentThread) Monitor.Wait(_lock);
+        }
+    }
+
+    /// <summary>Undoes one <see cref="Hold"/>.</summary>
+    public void Release()
+    {
+        lock (_lock)
+        {
+            if (_holds == 0) throw new InvalidOperationException("timer queue is not held");
+            _holds--;
+            Monitor.PulseAll(_lock);
+        }
+    }
+
     /// <summary>Fires every timeout due at or before <paramref name="nowMicroseconds"/>, earliest first.</summary>
     public int FireDue(long nowMicroseconds)
     {
@@ -73,11 +101,24 @@ public sealed class TimerQueue : IDisposable
             Entry? e;
             lock (_lock)
             {
+                if (_holds > 0 && !_clock.IsVirtual) return fired;
                 DropCancelledHead();
                 if (!_queue.TryPeek(out e, out var prio) || prio.Due > nowMicroseconds) return fired;
                 _queue.Dequeue();
+                _firing = Thread.CurrentThread;
             }
-            e.Callback();
+            try
+            {
+                e.Callback();
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    _firing = null;
+                    Monitor.PulseAll(_lock);
+                }
+            }
             fired++;
         }
     }
@@ -95,6 +136,7 @@ public sealed class TimerQueue : IDisposable
             {
                 while (!_disposed)
                 {
+                    if (_holds > 0) { Monitor.Wait(_lock); continue; }
                     DropCancelledHead();
                     if (_queue.TryPeek(out _, out var prio))
                     {
