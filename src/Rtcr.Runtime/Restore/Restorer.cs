@@ -54,6 +54,8 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
                 throw new RestoreException($"image lacks the content of dataspace {ds.Badge} ({ds.Size} bytes)");
 
         child.Freeze();
+        // Replayed timer programming must not fire before the hooks put back the exact due times.
+        child.Kernel.Timers.Hold();
         var context = new ReplayContext(child);
         var created = new List<SessionEntry>();
         try
@@ -100,6 +102,10 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
             TearDown(child, context);
             if (ex is RestoreException) throw;
             throw new RestoreException($"restore of '{manifest.Label}' failed and was rolled back: {ex.Message}", ex);
+        }
+        finally
+        {
+            child.Kernel.Timers.Release();
         }
     }
 
