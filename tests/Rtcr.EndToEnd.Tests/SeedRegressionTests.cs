@@ -225,3 +225,30 @@ public sealed class SessionCloseTests
         Assert.Equal(CapabilityError.FreeSlot, Assert.Throws<CapabilityException>(() => child.Env.Invoke(ram)).Error);
     }
 }
+
+/// <summary>Session upgrades survive a restore: recorded, re-applied once, refunded on close.</summary>
+public sealed class UpgradeRestoreTests
+{
+    [Fact]
+    public void Upgraded_session_is_restored_with_its_upgrade_and_refunds_it_on_close()
+    {
+        using var source = new ComponentHost();
+        var child = source.Start(new SheepCounter(), "<config start=\"1\" interval_ms=\"100\"/>");
+        var log = Cap<ILogSession>.FromIndex(child.Env.Memory.Read<int>(SheepCounter.StateAddress + 8));
+        child.Env.Upgrade(log, 4096, 2, (s, ram, caps) => s.Upgrade(ram, caps));
+        child.Env.Upgrade(log, 1024, 0, (s, ram, caps) => s.Upgrade(ram, caps));
+        source.RunTicks(child, 1);
+        var image = source.Checkpoint(child);
+
+        using var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
+        var restored = host.Restore(Images.Read(Images.Bytes(image)), SampleCatalog.Create);
+        var entry = restored.Sessions.Single(s => s.Service == "LOG");
+        var record = entry.Recorder!.Capture().ToRecord();
+        Assert.Equal((5120L, 2L), (record.UpgradedRam, record.UpgradedCaps));
+
+        Assert.Equal(log.Index, entry.CapIndex);
+        long usedBefore = restored.Env.Domain.Quota.Used(QuotaKind.Ram);
+        host.Parent.Close(restored.Env.Domain, log);
+        Assert.Equal(usedBefore - entry.Args.RamQuota - 5120, restored.Env.Domain.Quota.Used(QuotaKind.Ram));
+    }
+}

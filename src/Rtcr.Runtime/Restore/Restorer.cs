@@ -72,6 +72,13 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
             }
             foreach (var (entry, replayer, state) in live) replayer.ReplayCreations(state, entry.Session, context);
             foreach (var (entry, replayer, state) in live) replayer.ReplaySettings(state, entry.Session, context);
+            foreach (var (entry, _, state) in live)
+            {
+                // The client paid for these upgrades before the checkpoint (its PD quota is restored
+                // exactly); the parent must know them to refund them when the session closes.
+                var record = state.ToRecord();
+                if (record.UpgradedRam != 0 || record.UpgradedCaps != 0) Parent.NoteUpgrade(entry.Badge, record.UpgradedRam, record.UpgradedCaps);
+            }
 
             var objects = child.Kernel.Objects;
             foreach (var ds in manifest.Dataspaces)
@@ -85,8 +92,15 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
             }
 
             child.Caps.Clear();
+            var indexOf = new Dictionary<long, int>();
             foreach (var cap in manifest.Capabilities)
-                child.Caps.AllocateAt(cap.Index, context.NewBadge(cap.Badge, $"capability slot {cap.Index} ({cap.Type})"));
+            {
+                long badge = context.NewBadge(cap.Badge, $"capability slot {cap.Index} ({cap.Type})");
+                child.Caps.AllocateAt(cap.Index, badge);
+                indexOf.TryAdd(badge, cap.Index);
+            }
+            foreach (var entry in created)
+                if (indexOf.TryGetValue(entry.Badge, out int index)) Parent.Relocate(child, entry.Badge, index);
 
             foreach (var signal in manifest.PendingSignals)
             {
@@ -95,7 +109,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
                     throw new RestoreException($"pending signal targets badge {badge}, which is not a signal context");
                 ctx.Submit(signal.Count);
             }
-            return new RestoreResult(created, context.Badges);
+            return new RestoreResult(Parent.SessionsOf(child), context.Badges);
         }
         catch (Exception ex)
         {

@@ -18,6 +18,7 @@ public sealed class Parent
     private readonly Dictionary<string, RouteKind> _policy = new(StringComparer.Ordinal);
     private readonly List<SessionEntry> _sessions = new();
     private readonly Dictionary<ProtectionDomain, RecordingContext> _contexts = new();
+    private readonly Dictionary<long, (long Ram, long Caps)> _upgrades = new();
     private readonly Lock _lock = new();
 
     /// <summary>Creates a parent on a kernel.</summary>
@@ -149,6 +150,65 @@ public sealed class Parent
         return entry;
     }
 
+    /// <summary>
+    /// Upgrades a client's session (Genode's <c>Parent::upgrade</c>): the quota is taken from the client
+    /// and handed to the session by <paramref name="apply"/> (which calls the session's <c>[Upgrade]</c>
+    /// method, so the upgrade is recorded). Fails with a <see cref="QuotaExceededException"/> naming
+    /// the client, the session and the limits, and changes nothing, when the client has too little.
+    /// </summary>
+    public void Upgrade<T>(ProtectionDomain client, Cap<T> session, long ramQuota, long capQuota, Action<T, long, long> apply) where T : class
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ramQuota);
+        ArgumentOutOfRangeException.ThrowIfNegative(capQuota);
+        long badge = client.BadgeOf(session);
+        SessionEntry entry;
+        lock (_lock)
+            entry = _sessions.FirstOrDefault(s => s.Client == client && s.Badge == badge)
+                ?? throw new CapabilityException(CapabilityError.WrongType, client.Label, session.Index, "capability names no session of this parent, so it cannot be upgraded");
+        var requester = $"{client.Label} -> {entry.Service}";
+        client.Quota.Withdraw(QuotaKind.Ram, ramQuota, requester, $"upgrade of session '{entry.Service}'");
+        try
+        {
+            client.Quota.Withdraw(QuotaKind.Caps, capQuota, requester, $"upgrade of session '{entry.Service}'");
+        }
+        catch
+        {
+            client.Quota.Replenish(QuotaKind.Ram, ramQuota);
+            throw;
+        }
+        try
+        {
+            apply(client.Invoke(session), ramQuota, capQuota);
+        }
+        catch
+        {
+            client.Quota.Replenish(QuotaKind.Ram, ramQuota);
+            client.Quota.Replenish(QuotaKind.Caps, capQuota);
+            throw;
+        }
+        NoteUpgrade(badge, ramQuota, capQuota);
+    }
+
+    /// <summary>Records that a client's session capability now lives at <paramref name="capIndex"/> (restore rebuilt the space).</summary>
+    public void Relocate(ProtectionDomain client, long sessionBadge, int capIndex)
+    {
+        lock (_lock)
+        {
+            int i = _sessions.FindIndex(s => s.Client == client && s.Badge == sessionBadge);
+            if (i >= 0) _sessions[i] = _sessions[i] with { CapIndex = capIndex };
+        }
+    }
+
+    /// <summary>Quota donated to a session by upgrades (restore reports the recorded upgrades of recreated sessions here).</summary>
+    public void NoteUpgrade(long sessionBadge, long ramQuota, long capQuota)
+    {
+        lock (_lock)
+        {
+            var (ram, caps) = _upgrades.GetValueOrDefault(sessionBadge);
+            _upgrades[sessionBadge] = (ram + ramQuota, caps + capQuota);
+        }
+    }
+
     /// <summary>Closes a session: the server closes it, the quota returns to the client, the capability is freed.</summary>
     public void Close<T>(ProtectionDomain client, Cap<T> cap) where T : class
     {
@@ -163,8 +223,14 @@ public sealed class Parent
         client.Free(cap);
         Kernel.Objects.Remove(badge);
         entry.Server.CloseSession(UnwrapFor(entry));
-        client.Quota.Replenish(QuotaKind.Ram, entry.Args.RamQuota);
-        client.Quota.Replenish(QuotaKind.Caps, entry.Args.CapQuota);
+        var (upRam, upCaps) = TakeUpgrades(badge);
+        client.Quota.Replenish(QuotaKind.Ram, entry.Args.RamQuota + upRam);
+        client.Quota.Replenish(QuotaKind.Caps, entry.Args.CapQuota + upCaps);
+    }
+
+    private (long Ram, long Caps) TakeUpgrades(long badge)
+    {
+        lock (_lock) return _upgrades.Remove(badge, out var up) ? up : (0, 0);
     }
 
     /// <summary>
@@ -184,8 +250,9 @@ public sealed class Parent
         {
             Kernel.Objects.Remove(entry.Badge);
             entry.Server.CloseSession(UnwrapFor(entry));
-            client.Quota.Replenish(QuotaKind.Ram, Math.Min(entry.Args.RamQuota, client.Quota.Used(QuotaKind.Ram)));
-            client.Quota.Replenish(QuotaKind.Caps, Math.Min(entry.Args.CapQuota, client.Quota.Used(QuotaKind.Caps)));
+            var (upRam, upCaps) = TakeUpgrades(entry.Badge);
+            client.Quota.Replenish(QuotaKind.Ram, Math.Min(entry.Args.RamQuota + upRam, client.Quota.Used(QuotaKind.Ram)));
+            client.Quota.Replenish(QuotaKind.Caps, Math.Min(entry.Args.CapQuota + upCaps, client.Quota.Used(QuotaKind.Caps)));
         }
     }
 

@@ -60,6 +60,13 @@ public sealed class Env
     public Cap<T> Session<T>(string service, string label = "", long ramQuota = 8 * 1024, long capQuota = 4) where T : class =>
         Parent.Session<T>(Domain, service, new SessionArgs(label.Length == 0 ? Label : $"{Label} -> {label}", ramQuota, capQuota));
 
+    /// <summary>
+    /// Upgrades one of this component's sessions with quota from its PD, through the parent
+    /// (e.g. <c>env.Upgrade(log, 4096, 0, (s, ram, caps) =&gt; s.Upgrade(ram, caps))</c>).
+    /// </summary>
+    public void Upgrade<T>(Cap<T> session, long ramQuota, long capQuota, Action<T, long, long> upgrade) where T : class =>
+        Parent.Upgrade(Domain, session, ramQuota, capQuota, upgrade);
+
     /// <summary>Allocates a RAM dataspace and attaches it at <paramref name="at"/> (or anywhere when null); returns the address.</summary>
     public long AllocAndAttach(long size, long? at = null)
     {
