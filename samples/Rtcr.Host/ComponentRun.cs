@@ -107,6 +107,7 @@ internal sealed class ComponentRun : IDisposable
     {
         using var done = new ManualResetEventSlim();
         Exception? failure = null;
+        bool frozen = false;
         void OnTick(Execution.Entrypoint ep)
         {
             if (ep != child.Env.Entrypoint) return;
@@ -120,7 +121,14 @@ internal sealed class ComponentRun : IDisposable
                 failure = ex;
                 done.Set();
             }
-            if (t >= targetTicks) done.Set();
+            if (t >= targetTicks && !done.IsSet)
+            {
+                // Freeze here, at the handler boundary on the entrypoint's own thread, so that not one
+                // more signal is handled after the last requested tick.
+                child.Env.Domain.Freeze();
+                frozen = true;
+                done.Set();
+            }
         }
         Host.TickCompleted += OnTick;
         using var timer = CheckpointEveryMicroseconds > 0
@@ -134,7 +142,7 @@ internal sealed class ComponentRun : IDisposable
         var timeout = duration is long d ? TimeSpan.FromMicroseconds(d) : Timeout.InfiniteTimeSpan;
         WaitHandle.WaitAny([done.WaitHandle, cancel.WaitHandle], timeout);
         Host.TickCompleted -= OnTick;
-        child.Env.Domain.Freeze();
+        if (!Volatile.Read(ref frozen)) child.Env.Domain.Freeze();
         if (failure is not null) throw new InvalidOperationException($"checkpoint of '{child.Label}' failed: {failure.Message}", failure);
         if (child.Env.Entrypoint.Failure is { } f) throw new InvalidOperationException($"'{child.Label}' failed", f);
     }
