@@ -159,9 +159,12 @@ public sealed class SeedRegressionTests
             source.TickCompleted += _ => { if (source.Ticks(child) >= 2) ticked.Set(); };
             Assert.True(ticked.Wait(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken), "the threaded child did not tick");
         }
+        // Hold time as well as the child, so that no timeout lands between the checkpoint and the dump.
+        source.Kernel.Timers.Hold();
         child.Env.Domain.Freeze();
         var image = source.Checkpoint(child);
         string atCheckpoint = ChildState.Dump(source, child);
+        source.Kernel.Timers.Release();
         long writes = child.Env.Memory.Read<long>(MemoryWriter.StateAddress);
         child.Destroy();
 
