@@ -1,0 +1,62 @@
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+using Rtcr.Benchmarks.Checkpoint;
+using Rtcr.Benchmarks.Execution;
+using Rtcr.Benchmarks.Image;
+
+namespace Rtcr.Benchmarks;
+
+/// <summary>
+/// Entry point: BenchmarkDotNet suites by filter (<c>--filter '*Name*'</c>), or one of the custom
+/// measurements that report distributions or sizes rather than mean times.
+/// </summary>
+public static class Program
+{
+    private const string Usage = """
+        usage:
+          dotnet run -c Release --project bench/Rtcr.Benchmarks -- --filter '*Name*' [BenchmarkDotNet options]
+          dotnet run -c Release --project bench/Rtcr.Benchmarks -- pause-latency [--samples N]
+          dotnet run -c Release --project bench/Rtcr.Benchmarks -- checkpoint-pause [--sizes 16,64,256,1024] [--iterations N]
+          dotnet run -c Release --project bench/Rtcr.Benchmarks -- image-size [--sizes 16,64,256,1024] [--iterations N]
+        """;
+
+    /// <summary>Runs the selected suite or measurement.</summary>
+    public static int Main(string[] args)
+    {
+        string command = args.Length > 0 ? args[0] : "";
+        switch (command)
+        {
+            case "pause-latency":
+                PauseLatency.Run(Option(args, "--samples", 500));
+                return 0;
+            case "checkpoint-pause":
+                CheckpointPause.Run(Sizes(args), Option(args, "--iterations", 6));
+                return 0;
+            case "image-size":
+                ImageSizeReport.Run(Sizes(args), Option(args, "--iterations", 3));
+                return 0;
+            case "-h" or "--help" or "help":
+                Console.WriteLine(Usage);
+                return 0;
+            default:
+                // Suites carry their own job in a [Config]; the default config adds only exporters and loggers.
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance);
+                return 0;
+        }
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static int[] Sizes(string[] args)
+    {
+        int i = Array.IndexOf(args, "--sizes");
+        return i >= 0 && i + 1 < args.Length
+            ? args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray()
+            : [16, 64, 256, 1024];
+    }
+}
