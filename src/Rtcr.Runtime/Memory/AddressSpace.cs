@@ -4,8 +4,9 @@ namespace Rtcr.Memory;
 
 /// <summary>
 /// How a component touches memory: reads and writes at virtual addresses of its root region map.
-/// A small direct-mapped translation cache (invalidated by any region-map change) keeps repeated
-/// access within a region as cheap as a span access plus a bounds check. Faults are raised to the
+/// The last translation used, backed by a small direct-mapped translation cache (both invalidated
+/// by any region-map change), keeps repeated access within a region to a range check, a generation
+/// check and a pointer add. Faults are raised to the
 /// faulting region map's handler and the access is retried once it is resolved.
 /// </summary>
 public sealed unsafe class AddressSpace
@@ -13,6 +14,7 @@ public sealed unsafe class AddressSpace
     private const int CacheSlots = 64;
     private const int CacheShift = 16; // 64 KiB per cache line of the direct map
     private readonly Translation[] _cache = new Translation[CacheSlots];
+    private Translation _last = Translation.Empty;
 
     /// <summary>Creates the view of a root region map.</summary>
     /// <param name="root">The component's address space region map.</param>
@@ -21,7 +23,7 @@ public sealed unsafe class AddressSpace
     {
         Root = root;
         FaultWaitTimeout = faultWaitTimeout ?? TimeSpan.FromSeconds(30);
-        for (int i = 0; i < CacheSlots; i++) _cache[i] = new Translation(0, 0, null, false, -1);
+        Array.Fill(_cache, Translation.Empty);
     }
 
     /// <summary>The root region map.</summary>
@@ -71,25 +73,33 @@ public sealed unsafe class AddressSpace
     /// <summary>Forgets cached translations (after a region map change they are dropped anyway).</summary>
     public void FlushCache()
     {
-        for (int i = 0; i < CacheSlots; i++) _cache[i] = new Translation(0, 0, null, false, -1);
+        Array.Fill(_cache, Translation.Empty);
+        _last = Translation.Empty;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte* Translate(long address, int length, bool write)
     {
-        ref Translation t = ref _cache[(int)((ulong)address >> CacheShift) & (CacheSlots - 1)];
-        if (t.Generation == RegionMap.Generation && address >= t.VaStart && address + length <= t.VaEnd && (t.Writable || !write))
-            return t.Base + (address - t.VaStart);
+        var t = _last; // one reference read: the entry is consistent even if another thread replaces it
+        ulong offset = (ulong)(address - t.VaStart);
+        if (offset < (ulong)t.Length && offset + (ulong)length <= (ulong)t.Length && t.Generation == RegionMap.Generation && (t.Writable || !write))
+            return t.Base + offset;
         return TranslateSlow(address, length, write);
     }
 
     private byte* TranslateSlow(long address, int length, bool write)
     {
-        var t = Resolve(address, write);
+        int slot = (int)((ulong)address >> CacheShift) & (CacheSlots - 1);
+        var t = _cache[slot];
+        if (!(t.Generation == RegionMap.Generation && address >= t.VaStart && address < t.VaEnd && (t.Writable || !write)))
+        {
+            t = Resolve(address, write);
+            _cache[slot] = t;
+        }
         if (address + length > t.VaEnd)
             throw new ArgumentOutOfRangeException(nameof(length),
                 $"access of {length} bytes at 0x{address:x} crosses the end of its region at 0x{t.VaEnd:x}; use Read/Write(span) for multi-region copies");
-        _cache[(int)((ulong)address >> CacheShift) & (CacheSlots - 1)] = t;
+        _last = t;
         return t.Base + (address - t.VaStart);
     }
 

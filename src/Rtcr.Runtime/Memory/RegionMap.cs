@@ -158,7 +158,7 @@ public sealed class RegionMap
             }
             if (region is null || (write && !region.Writable))
             {
-                translation = default;
+                translation = Translation.Empty;
                 faultMap = map;
                 faultAddress = local;
                 return false;
