@@ -4,9 +4,8 @@ namespace Rtcr.Memory;
 
 /// <summary>
 /// How a component touches memory: reads and writes at virtual addresses of its root region map.
-/// The last translation used, backed by a small direct-mapped translation cache (both invalidated
-/// by any region-map change), keeps repeated access within a region to a range check, a generation
-/// check and a pointer add. Faults are raised to the
+/// The last translation used, backed by a small direct-mapped translation cache (both flushed by
+/// every region-map change), keeps repeated access within a region to a range check and a pointer add. Faults are raised to the
 /// faulting region map's handler and the access is retried once it is resolved.
 /// </summary>
 public sealed unsafe class AddressSpace
@@ -15,6 +14,7 @@ public sealed unsafe class AddressSpace
     private const int CacheShift = 16; // 64 KiB per cache line of the direct map
     private readonly Translation[] _cache = new Translation[CacheSlots];
     private Translation _last = Translation.Empty;
+    private long _epoch; // bumped by every flush, so a translation resolved before a flush is not kept
 
     /// <summary>Creates the view of a root region map.</summary>
     /// <param name="root">The component's address space region map.</param>
@@ -24,6 +24,7 @@ public sealed unsafe class AddressSpace
         Root = root;
         FaultWaitTimeout = faultWaitTimeout ?? TimeSpan.FromSeconds(30);
         Array.Fill(_cache, Translation.Empty);
+        RegionMap.Track(this);
     }
 
     /// <summary>The root region map.</summary>
@@ -71,10 +72,13 @@ public sealed unsafe class AddressSpace
     public Span<byte> GetSpan(long address, int length, bool write = true) => new(Translate(address, length, write), length);
 
     /// <summary>Forgets cached translations (after a region map change they are dropped anyway).</summary>
-    public void FlushCache()
+    public void FlushCache() => Invalidate();
+
+    internal void Invalidate()
     {
-        Array.Fill(_cache, Translation.Empty);
+        Interlocked.Increment(ref _epoch);
         _last = Translation.Empty;
+        Array.Fill(_cache, Translation.Empty);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -82,16 +86,17 @@ public sealed unsafe class AddressSpace
     {
         var t = _last; // one reference read: the entry is consistent even if another thread replaces it
         ulong offset = (ulong)(address - t.VaStart);
-        if (offset < (ulong)t.Length && offset + (ulong)length <= (ulong)t.Length && t.Generation == RegionMap.Generation && (t.Writable || !write))
+        if (offset < (ulong)t.Length && offset + (ulong)length <= (ulong)t.Length && (t.Writable || !write))
             return t.Base + offset;
         return TranslateSlow(address, length, write);
     }
 
     private byte* TranslateSlow(long address, int length, bool write)
     {
+        long epoch = Volatile.Read(ref _epoch);
         int slot = (int)((ulong)address >> CacheShift) & (CacheSlots - 1);
         var t = _cache[slot];
-        if (!(t.Generation == RegionMap.Generation && address >= t.VaStart && address < t.VaEnd && (t.Writable || !write)))
+        if (!(address >= t.VaStart && address < t.VaEnd && (t.Writable || !write)))
         {
             t = Resolve(address, write);
             _cache[slot] = t;
@@ -100,6 +105,12 @@ public sealed unsafe class AddressSpace
             throw new ArgumentOutOfRangeException(nameof(length),
                 $"access of {length} bytes at 0x{address:x} crosses the end of its region at 0x{t.VaEnd:x}; use Read/Write(span) for multi-region copies");
         _last = t;
+        // A flush that raced with this resolution must not leave its result behind.
+        if (Volatile.Read(ref _epoch) != epoch)
+        {
+            _last = Translation.Empty;
+            _cache[slot] = Translation.Empty;
+        }
         return t.Base + (address - t.VaStart);
     }
 

@@ -142,7 +142,6 @@ public sealed class RegionMap
     /// </summary>
     internal unsafe bool TryTranslate(long address, bool write, out Translation translation, out RegionMap faultMap, out long faultAddress)
     {
-        long generation = Generation;
         var map = this;
         long delta = 0; // address in 'map' = address - delta
         long lo = long.MinValue, hi = long.MaxValue;
@@ -170,7 +169,7 @@ public sealed class RegionMap
             {
                 case RamDataspace ram:
                     byte* atLo = ram.Base + region.Offset + (lo - delta - region.Start);
-                    translation = new Translation(lo, hi, atLo, writable, generation);
+                    translation = new Translation(lo, hi, atLo, writable);
                     faultMap = null!;
                     faultAddress = 0;
                     return true;
@@ -210,11 +209,26 @@ public sealed class RegionMap
         }
     }
 
+    private static readonly List<WeakReference<AddressSpace>> s_spaces = new();
+
+    /// <summary>Address spaces whose translation caches are flushed whenever any region map changes.</summary>
+    internal static void Track(AddressSpace space)
+    {
+        lock (s_changeLock) s_spaces.Add(new WeakReference<AddressSpace>(space));
+    }
+
     private static void BumpGeneration()
     {
         lock (s_changeLock)
         {
             Interlocked.Increment(ref s_generation);
+            // Push invalidation keeps the access fast path free of a generation check.
+            s_spaces.RemoveAll(w =>
+            {
+                if (!w.TryGetTarget(out var space)) return true;
+                space.Invalidate();
+                return false;
+            });
             Monitor.PulseAll(s_changeLock);
         }
     }
