@@ -47,7 +47,7 @@ internal static class RecorderEmitter
         {
             w.Line();
             w.Line("// Guards every recorded field below; [Query] and [Captures] calls never take it.");
-            w.Line("private readonly global::System.Threading.Lock _gate = new();");
+            w.Line("private global::Rtcr.Recording.RecordGate _gate;");
         }
         bool hasUpgrade = spec.IsSession && methods.Any(m => m.Kind == RecordingKind.Upgrade);
         if (hasUpgrade)
@@ -112,9 +112,9 @@ internal static class RecorderEmitter
         {
             w.Line();
             w.Open($"private void Set(string key, {state}.Call call)");
-            w.Open("lock (_gate)");
+            w.Open("using (_gate.Enter())");
             w.Line("// A key keeps the position it was first set at; only its call is replaced.");
-            w.Line("long order = _settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;");
+            w.Line("long order = _settings.TryGetValue(key, out var existing) ? existing.Order : global::System.Threading.Interlocked.Increment(ref _nextOrder);");
             w.Line("_settings[key] = new KeyedSetting(order, call);");
             w.Close();
             w.Close();
@@ -187,7 +187,7 @@ internal static class RecorderEmitter
                 w.Line($"var {result} = {Forward(m)};");
                 w.Line($"long {badge} = _context.BadgeOf({result});");
                 w.Line($"if ({badge} == 0) return {result};");
-                w.Open("lock (_gate)");
+                w.Open("using (_gate.Enter())");
                 w.Line("// Some methods hand out the same object on every call (a PD's address space): it is recorded once.");
                 w.Line($"if (_objects.ContainsKey({badge})) return {result};");
                 var args = m.Parameters.Select(Recorded).Concat(new[] { badge, "_context.NextSequence()" });
@@ -218,13 +218,13 @@ internal static class RecorderEmitter
                     w.Line($"long {badge} = _context.BadgeOf({cap.Name});");
                 }
                 w.Line(forwardAndKeep);
-                if (tracked) w.Line($"lock (_gate) _objects.Remove({badge});");
+                if (tracked) w.Line($"using (_gate.Enter()) _objects.Remove({badge});");
                 if (!m.ReturnsVoid) w.Line($"return {result};");
                 break;
             }
             case RecordingKind.Upgrade:
                 w.Line(Forward(m) + ";");
-                w.Open("lock (_gate)");
+                w.Open("using (_gate.Enter())");
                 w.Line($"_upgradedRam += {m.Parameters[0].Name};");
                 w.Line($"_upgradedCaps += {m.Parameters[1].Name};");
                 w.Close();
@@ -236,12 +236,16 @@ internal static class RecorderEmitter
                     w.Line($"long {Local(m, p.PlainName + "Badge")} = _context.BadgeOf({p.Name});");
                 var slotMethods = staticKeys.First(k => k.Key == m.Key).Value;
                 string slot = Naming.KeySlot(m.Key!);
-                w.Open("lock (_gate)");
-                w.Line($"if ({slot}Order == 0) {slot}Order = ++_nextOrder;");
+                // A key set by one method with at most one argument is one word of state: single stores
+                // publish it atomically, so the hot path needs no gate (Capture runs while the client is frozen).
+                bool oneWord = slotMethods.Count == 1 && m.Parameters.Count <= 1;
+                if (oneWord) w.Line("// One word of state: published by single stores, no gate needed.");
+                else w.Open("using (_gate.Enter())");
+                w.Line($"if ({slot}Order == 0) {slot}Order = global::System.Threading.Interlocked.Increment(ref _nextOrder);");
                 if (slotMethods.Count > 1) w.Line($"{slot}Method = {slotMethods.IndexOf(m) + 1};");
                 foreach (var p in m.Parameters)
                     w.Line($"{Naming.Field(m, p)} = {(p.Kind == ValueKind.Capability ? Local(m, p.PlainName + "Badge") : p.Name)};");
-                w.Close();
+                if (!oneWord) w.Close();
                 if (!m.ReturnsVoid) w.Line($"return {result};");
                 break;
             }
@@ -266,8 +270,8 @@ internal static class RecorderEmitter
                     w.Line($"string {key} = {ValueCode.Literal(m.Key + ":")} + {ValueCode.KeyPart(p.Kind, part)};");
                 }
                 w.Line(forwardAndKeep);
-                if (keyed) w.Line($"lock (_gate) _settings.Remove({key});");
-                else if (m.KeyArg is null && staticKeys.Any(k => k.Key == m.Key)) w.Line($"lock (_gate) {Naming.KeySlot(m.Key!)}Order = 0;");
+                if (keyed) w.Line($"using (_gate.Enter()) _settings.Remove({key});");
+                else if (m.KeyArg is null && staticKeys.Any(k => k.Key == m.Key)) w.Line($"using (_gate.Enter()) {Naming.KeySlot(m.Key!)}Order = 0;");
                 if (!m.ReturnsVoid) w.Line($"return {result};");
                 break;
             }
@@ -300,7 +304,7 @@ internal static class RecorderEmitter
         bool hasUpgrade = spec.IsSession && spec.Methods.Any(m => m.Kind == RecordingKind.Upgrade);
         if (hasUpgrade || hasSettings || hasObjects)
         {
-            w.Open("lock (_gate)");
+            w.Open("using (_gate.Enter())");
             if (hasUpgrade)
             {
                 w.Line("state.UpgradedRam = _upgradedRam;");

@@ -14,7 +14,7 @@ namespace Rtcr.TestServices
         private readonly global::Rtcr.Recording.RecordingContext _context;
 
         // Guards every recorded field below; [Query] and [Captures] calls never take it.
-        private readonly global::System.Threading.Lock _gate = new();
+        private global::Rtcr.Recording.RecordGate _gate;
         private long _nextOrder;
         private readonly global::System.Collections.Generic.Dictionary<long, Created> _objects = new();
         private readonly global::System.Collections.Generic.Dictionary<string, KeyedSetting> _settings = new(global::System.StringComparer.Ordinal);
@@ -46,7 +46,7 @@ namespace Rtcr.TestServices
         {
             string key_ = "entry:" + global::Rtcr.Recording.RecordedCall.Render(key);
             _inner.Remove(key);
-            lock (_gate) _settings.Remove(key_);
+            using (_gate.Enter()) _settings.Remove(key_);
         }
 
         /// <inheritdoc />
@@ -65,7 +65,7 @@ namespace Rtcr.TestServices
             var result = _inner.Cursor(page);
             long badge = _context.BadgeOf(result);
             if (badge == 0) return result;
-            lock (_gate)
+            using (_gate.Enter())
             {
                 // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
                 if (_objects.ContainsKey(badge)) return result;
@@ -96,7 +96,7 @@ namespace Rtcr.TestServices
             var state = new BucketState();
             var settings = new global::System.Collections.Generic.List<(long Order, BucketState.Setting Setting)>();
             global::System.Collections.Generic.List<Created> objects;
-            lock (_gate)
+            using (_gate.Enter())
             {
                 foreach (var setting in _settings) settings.Add((setting.Value.Order, new(setting.Key, setting.Value.Call)));
                 objects = new global::System.Collections.Generic.List<Created>(_objects.Values);
@@ -122,10 +122,10 @@ namespace Rtcr.TestServices
 
         private void Set(string key, BucketState.Call call)
         {
-            lock (_gate)
+            using (_gate.Enter())
             {
                 // A key keeps the position it was first set at; only its call is replaced.
-                long order = _settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;
+                long order = _settings.TryGetValue(key, out var existing) ? existing.Order : global::System.Threading.Interlocked.Increment(ref _nextOrder);
                 _settings[key] = new KeyedSetting(order, call);
             }
         }

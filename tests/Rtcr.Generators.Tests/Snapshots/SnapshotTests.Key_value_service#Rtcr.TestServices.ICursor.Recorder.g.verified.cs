@@ -14,7 +14,7 @@ namespace Rtcr.TestServices
         private readonly global::Rtcr.Recording.RecordingContext _context;
 
         // Guards every recorded field below; [Query] and [Captures] calls never take it.
-        private readonly global::System.Threading.Lock _gate = new();
+        private global::Rtcr.Recording.RecordGate _gate;
         private long _nextOrder;
 
         // [Sets("position")]: order of first set (0 = not set) and the latest arguments.
@@ -41,9 +41,9 @@ namespace Rtcr.TestServices
         public void Seek(ulong position, uint stride, short direction)
         {
             _inner.Seek(position, stride, direction);
-            lock (_gate)
+            using (_gate.Enter())
             {
-                if (_positionKeyOrder == 0) _positionKeyOrder = ++_nextOrder;
+                if (_positionKeyOrder == 0) _positionKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
                 _seekPosition = position;
                 _seekStride = stride;
                 _seekDirection = direction;
@@ -61,7 +61,7 @@ namespace Rtcr.TestServices
         {
             var state = new CursorState();
             var settings = new global::System.Collections.Generic.List<(long Order, CursorState.Setting Setting)>();
-            lock (_gate)
+            using (_gate.Enter())
             {
                 if (_positionKeyOrder != 0)
                     settings.Add((_positionKeyOrder, new("position", new CursorState.SeekCall(_seekPosition, _seekStride, _seekDirection))));

@@ -15,7 +15,7 @@ namespace Rtcr.TestServices
         private readonly global::Rtcr.Services.SessionArgs _args;
 
         // Guards every recorded field below; [Query] and [Captures] calls never take it.
-        private readonly global::System.Threading.Lock _gate = new();
+        private global::Rtcr.Recording.RecordGate _gate;
         private long _upgradedRam;
         private long _upgradedCaps;
         private long _nextOrder;
@@ -63,7 +63,7 @@ namespace Rtcr.TestServices
             var result = _inner.CreateBucket(name, capacity);
             long badge = _context.BadgeOf(result);
             if (badge == 0) return result;
-            lock (_gate)
+            using (_gate.Enter())
             {
                 // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
                 if (_objects.ContainsKey(badge)) return result;
@@ -82,7 +82,7 @@ namespace Rtcr.TestServices
             // Read before the call: afterwards the capability may name nothing.
             long badge = _context.BadgeOf(bucket);
             _inner.DropBucket(bucket);
-            lock (_gate) _objects.Remove(badge);
+            using (_gate.Enter()) _objects.Remove(badge);
         }
 
         /// <inheritdoc />
@@ -91,7 +91,7 @@ namespace Rtcr.TestServices
             var result = _inner.Tag(label);
             long badge = _context.BadgeOf(result);
             if (badge == 0) return result;
-            lock (_gate)
+            using (_gate.Enter())
             {
                 // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
                 if (_objects.ContainsKey(badge)) return result;
@@ -104,20 +104,18 @@ namespace Rtcr.TestServices
         public void SetMode(global::Rtcr.TestServices.Mode mode)
         {
             _inner.SetMode(mode);
-            lock (_gate)
-            {
-                if (_modeKeyOrder == 0) _modeKeyOrder = ++_nextOrder;
-                _setModeMode = mode;
-            }
+            // One word of state: published by single stores, no gate needed.
+            if (_modeKeyOrder == 0) _modeKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+            _setModeMode = mode;
         }
 
         /// <inheritdoc />
         public void SetLimit(long bytes, bool hard)
         {
             _inner.SetLimit(bytes, hard);
-            lock (_gate)
+            using (_gate.Enter())
             {
-                if (_limitKeyOrder == 0) _limitKeyOrder = ++_nextOrder;
+                if (_limitKeyOrder == 0) _limitKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
                 _limitKeyMethod = 1;
                 _setLimitBytes = bytes;
                 _setLimitHard = hard;
@@ -128,9 +126,9 @@ namespace Rtcr.TestServices
         public void ClearLimit()
         {
             _inner.ClearLimit();
-            lock (_gate)
+            using (_gate.Enter())
             {
-                if (_limitKeyOrder == 0) _limitKeyOrder = ++_nextOrder;
+                if (_limitKeyOrder == 0) _limitKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
                 _limitKeyMethod = 2;
             }
         }
@@ -140,18 +138,16 @@ namespace Rtcr.TestServices
         {
             _inner.Primary(bucket);
             long bucketBadge = _context.BadgeOf(bucket);
-            lock (_gate)
-            {
-                if (_primaryKeyOrder == 0) _primaryKeyOrder = ++_nextOrder;
-                _primaryBucket = bucketBadge;
-            }
+            // One word of state: published by single stores, no gate needed.
+            if (_primaryKeyOrder == 0) _primaryKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+            _primaryBucket = bucketBadge;
         }
 
         /// <inheritdoc />
         public void NoPrimary()
         {
             _inner.NoPrimary();
-            lock (_gate) _primaryKeyOrder = 0;
+            using (_gate.Enter()) _primaryKeyOrder = 0;
         }
 
         /// <inheritdoc />
@@ -161,7 +157,7 @@ namespace Rtcr.TestServices
         public void Upgrade(long ramQuota, long capQuota)
         {
             _inner.Upgrade(ramQuota, capQuota);
-            lock (_gate)
+            using (_gate.Enter())
             {
                 _upgradedRam += ramQuota;
                 _upgradedCaps += capQuota;
@@ -177,7 +173,7 @@ namespace Rtcr.TestServices
             var state = new KvSessionState(_args);
             var settings = new global::System.Collections.Generic.List<(long Order, KvSessionState.Setting Setting)>();
             global::System.Collections.Generic.List<Created> objects;
-            lock (_gate)
+            using (_gate.Enter())
             {
                 state.UpgradedRam = _upgradedRam;
                 state.UpgradedCaps = _upgradedCaps;

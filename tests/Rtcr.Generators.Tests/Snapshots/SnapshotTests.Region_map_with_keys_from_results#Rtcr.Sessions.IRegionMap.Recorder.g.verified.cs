@@ -14,7 +14,7 @@ namespace Rtcr.Sessions
         private readonly global::Rtcr.Recording.RecordingContext _context;
 
         // Guards every recorded field below; [Query] and [Captures] calls never take it.
-        private readonly global::System.Threading.Lock _gate = new();
+        private global::Rtcr.Recording.RecordGate _gate;
         private long _nextOrder;
         private readonly global::System.Collections.Generic.Dictionary<long, Created> _objects = new();
         private readonly global::System.Collections.Generic.Dictionary<string, KeyedSetting> _settings = new(global::System.StringComparer.Ordinal);
@@ -52,7 +52,7 @@ namespace Rtcr.Sessions
         {
             string key = "region:" + at.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
             _inner.Detach(at);
-            lock (_gate) _settings.Remove(key);
+            using (_gate.Enter()) _settings.Remove(key);
         }
 
         /// <inheritdoc />
@@ -60,11 +60,9 @@ namespace Rtcr.Sessions
         {
             _inner.FaultHandler(handler);
             long handlerBadge = _context.BadgeOf(handler);
-            lock (_gate)
-            {
-                if (_faultHandlerKeyOrder == 0) _faultHandlerKeyOrder = ++_nextOrder;
-                _faultHandlerHandler = handlerBadge;
-            }
+            // One word of state: published by single stores, no gate needed.
+            if (_faultHandlerKeyOrder == 0) _faultHandlerKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+            _faultHandlerHandler = handlerBadge;
         }
 
         /// <inheritdoc />
@@ -76,7 +74,7 @@ namespace Rtcr.Sessions
             var result = _inner.Dataspace();
             long badge = _context.BadgeOf(result);
             if (badge == 0) return result;
-            lock (_gate)
+            using (_gate.Enter())
             {
                 // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
                 if (_objects.ContainsKey(badge)) return result;
@@ -101,7 +99,7 @@ namespace Rtcr.Sessions
             var state = new RegionMapRecordedState();
             var settings = new global::System.Collections.Generic.List<(long Order, RegionMapRecordedState.Setting Setting)>();
             global::System.Collections.Generic.List<Created> objects;
-            lock (_gate)
+            using (_gate.Enter())
             {
                 if (_faultHandlerKeyOrder != 0)
                     settings.Add((_faultHandlerKeyOrder, new("fault_handler", new RegionMapRecordedState.FaultHandlerCall(_faultHandlerHandler))));
@@ -125,10 +123,10 @@ namespace Rtcr.Sessions
 
         private void Set(string key, RegionMapRecordedState.Call call)
         {
-            lock (_gate)
+            using (_gate.Enter())
             {
                 // A key keeps the position it was first set at; only its call is replaced.
-                long order = _settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;
+                long order = _settings.TryGetValue(key, out var existing) ? existing.Order : global::System.Threading.Interlocked.Increment(ref _nextOrder);
                 _settings[key] = new KeyedSetting(order, call);
             }
         }

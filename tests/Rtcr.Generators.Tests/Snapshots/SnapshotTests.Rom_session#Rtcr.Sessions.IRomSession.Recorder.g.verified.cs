@@ -15,7 +15,7 @@ namespace Rtcr.Sessions
         private readonly global::Rtcr.Services.SessionArgs _args;
 
         // Guards every recorded field below; [Query] and [Captures] calls never take it.
-        private readonly global::System.Threading.Lock _gate = new();
+        private global::Rtcr.Recording.RecordGate _gate;
         private long _nextOrder;
         private readonly global::System.Collections.Generic.Dictionary<long, Created> _objects = new();
 
@@ -51,7 +51,7 @@ namespace Rtcr.Sessions
             var result = _inner.Dataspace();
             long badge = _context.BadgeOf(result);
             if (badge == 0) return result;
-            lock (_gate)
+            using (_gate.Enter())
             {
                 // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
                 if (_objects.ContainsKey(badge)) return result;
@@ -69,11 +69,9 @@ namespace Rtcr.Sessions
         {
             _inner.Sigh(handler);
             long handlerBadge = _context.BadgeOf(handler);
-            lock (_gate)
-            {
-                if (_sighKeyOrder == 0) _sighKeyOrder = ++_nextOrder;
-                _sighHandler = handlerBadge;
-            }
+            // One word of state: published by single stores, no gate needed.
+            if (_sighKeyOrder == 0) _sighKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+            _sighHandler = handlerBadge;
         }
 
         /// <inheritdoc />
@@ -88,7 +86,7 @@ namespace Rtcr.Sessions
             var state = new RomSessionState(_args);
             var settings = new global::System.Collections.Generic.List<(long Order, RomSessionState.Setting Setting)>();
             global::System.Collections.Generic.List<Created> objects;
-            lock (_gate)
+            using (_gate.Enter())
             {
                 if (_sighKeyOrder != 0)
                     settings.Add((_sighKeyOrder, new("sigh", new RomSessionState.SighCall(_sighHandler))));
