@@ -73,24 +73,19 @@ public sealed class CapabilitySpace
     /// <summary>Returns the badge in a slot, checking bounds and that the slot is occupied.</summary>
     public long Lookup(int index)
     {
-        lock (_lock)
-        {
-            CheckBounds(index);
-            long badge = _slots[index];
-            if (badge == 0)
-                throw new CapabilityException(CapabilityError.FreeSlot, Owner, index, "slot is free (capability was never allocated or already freed)");
-            return badge;
-        }
+        // Lock-free: a slot is one aligned long, read atomically; writers change slots under the lock.
+        CheckBounds(index);
+        long badge = Volatile.Read(ref _slots[index]);
+        if (badge == 0)
+            throw new CapabilityException(CapabilityError.FreeSlot, Owner, index, "slot is free (capability was never allocated or already freed)");
+        return badge;
     }
 
     /// <summary>The badge in a slot, or false when the index is out of bounds or the slot is free.</summary>
     public bool TryLookup(int index, out long badge)
     {
-        lock (_lock)
-        {
-            badge = (uint)index < (uint)_slots.Length ? _slots[index] : 0;
-            return badge != 0;
-        }
+        badge = (uint)index < (uint)_slots.Length ? Volatile.Read(ref _slots[index]) : 0;
+        return badge != 0;
     }
 
     /// <summary>Empties every slot (restore rebuilds the space from the image).</summary>

@@ -6,17 +6,16 @@ namespace Rtcr.Capabilities;
 /// </summary>
 public sealed class ObjectTable
 {
-    private readonly Dictionary<long, object> _objects = new();
+    // Readers (every capability invocation) go lock-free through the concurrent dictionary; writers
+    // take the lock so the two maps change together.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, object> _objects = new();
     private readonly Dictionary<object, long> _badges = new(ReferenceEqualityComparer.Instance);
     private readonly Lock _lock = new();
     private long _nextBadge;
     private long _lookups;
 
     /// <summary>Number of live objects.</summary>
-    public int Count
-    {
-        get { lock (_lock) return _objects.Count; }
-    }
+    public int Count => _objects.Count;
 
     /// <summary>Registers an object and returns its new badge.</summary>
     public long Register(object obj)
@@ -25,7 +24,7 @@ public sealed class ObjectTable
         lock (_lock)
         {
             long badge = ++_nextBadge;
-            _objects.Add(badge, obj);
+            _objects[badge] = obj;
             _badges[obj] = badge;
             return badge;
         }
@@ -37,20 +36,19 @@ public sealed class ObjectTable
     /// </summary>
     public long Lookups
     {
-        get { lock (_lock) return _lookups; }
+        get => Interlocked.Read(ref _lookups);
     }
 
     /// <summary>Looks an object up; returns false when the badge is unknown or the object was removed.</summary>
     public bool TryGet(long badge, out object obj)
     {
-        lock (_lock)
+        // A plain increment: the count is exact for single-threaded (deterministic) use, and an atomic
+        // one would make every invocation contend on one cache line.
+        _lookups++;
+        if (_objects.TryGetValue(badge, out var found))
         {
-            _lookups++;
-            if (_objects.TryGetValue(badge, out var found))
-            {
-                obj = found;
-                return true;
-            }
+            obj = found;
+            return true;
         }
         obj = null!;
         return false;
@@ -78,7 +76,7 @@ public sealed class ObjectTable
     {
         lock (_lock)
         {
-            if (!_objects.Remove(badge, out var old)) return false;
+            if (!_objects.TryRemove(badge, out var old)) return false;
             _badges.Remove(old);
             return true;
         }
