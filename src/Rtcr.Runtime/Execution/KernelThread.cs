@@ -18,6 +18,7 @@ public sealed class KernelThread : IDisposable
     private long _wakeAt;
     private Exception? _failure;
     private long _steps;
+    private int _stateReaders; // GetState/SetState callers waiting for a step boundary
 
     internal KernelThread(string name, IThreadProgram program, AddressSpace memory, IClock clock, bool inline)
     {
@@ -150,7 +151,7 @@ public sealed class KernelThread : IDisposable
     {
         lock (_lock)
         {
-            while (_running) Monitor.Wait(_lock);
+            WaitForBoundary();
             return _registers;
         }
     }
@@ -160,8 +161,24 @@ public sealed class KernelThread : IDisposable
     {
         lock (_lock)
         {
-            while (_running) Monitor.Wait(_lock);
+            WaitForBoundary();
             _registers = state;
+        }
+    }
+
+    // Announces the waiter so that a thread stepping back to back lets it in at the next boundary
+    // (monitors are not fair; without this the stepping thread could win the lock again and again).
+    private void WaitForBoundary()
+    {
+        _stateReaders++;
+        try
+        {
+            while (_running) Monitor.Wait(_lock);
+        }
+        finally
+        {
+            _stateReaders--;
+            Monitor.PulseAll(_lock);
         }
     }
 
@@ -232,7 +249,7 @@ public sealed class KernelThread : IDisposable
                 while (true)
                 {
                     if (_halted || _killed) return;
-                    if (_paused || _frozen) { Monitor.Wait(_lock); continue; }
+                    if (_paused || _frozen || _stateReaders > 0) { Monitor.Wait(_lock); continue; }
                     long wait = _wakeAt - _clock.NowMicroseconds;
                     if (wait > 0) { Monitor.Wait(_lock, TimeSpan.FromMicroseconds(Math.Min(wait, 50_000))); continue; }
                     break;

@@ -62,8 +62,26 @@ public sealed class TimerQueue : IDisposable
         lock (_lock)
         {
             if (id > 0 && id <= _seq) _cancelled.Add(id);
+            // Cancelled entries normally leave when they reach the head; a client re-programming its
+            // timer while time stands still would grow the queue without bound, so compact when they
+            // are the majority (amortised O(log n) per cancel).
+            if (_cancelled.Count > 64 && _cancelled.Count * 2 > _queue.Count) Compact();
             Monitor.PulseAll(_lock);
         }
+    }
+
+    /// <summary>Entries waiting to fire (cancelled ones not yet dropped included).</summary>
+    public int Count
+    {
+        get { lock (_lock) return _queue.Count; }
+    }
+
+    private void Compact()
+    {
+        var live = _queue.UnorderedItems.Where(x => !_cancelled.Contains(x.Element.Id)).ToArray();
+        _queue.Clear();
+        _cancelled.Clear();
+        foreach (var (entry, priority) in live) _queue.Enqueue(entry, priority);
     }
 
     /// <summary>
