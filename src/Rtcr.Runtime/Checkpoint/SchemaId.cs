@@ -4,8 +4,9 @@ using System.Text;
 namespace Rtcr.Checkpoint;
 
 /// <summary>
-/// A fingerprint of the session interfaces a registry records: services, restore order and every
-/// method signature. An image recorded under another schema is refused instead of misread.
+/// A fingerprint of the session interfaces a registry records and the RPC-object interfaces of their
+/// assemblies: services, restore order, every method signature and its recording attributes. An
+/// image recorded under another schema is refused instead of misread.
 /// </summary>
 public static class SchemaId
 {
@@ -13,13 +14,24 @@ public static class SchemaId
     public static ulong Of(Recording.RecorderRegistry registry)
     {
         var sb = new StringBuilder();
+        var assemblies = new SortedSet<string>(StringComparer.Ordinal);
+        var rpcObjects = new List<Type>();
         foreach (var service in registry.Services.Order(StringComparer.Ordinal))
         {
             var replayer = registry.GetReplayer(service);
-            sb.Append(service).Append(':').Append(replayer.RestoreOrder).Append(':').Append(replayer.SessionInterface.FullName).Append('\n');
-            foreach (var m in replayer.SessionInterface.GetMethods().OrderBy(m => m.ToString(), StringComparer.Ordinal))
-                sb.Append("  ").Append(m).Append('\n');
+            Describe(sb, $"{service}:{replayer.RestoreOrder}", replayer.SessionInterface);
+            if (assemblies.Add(replayer.SessionInterface.Assembly.FullName ?? ""))
+                rpcObjects.AddRange(replayer.SessionInterface.Assembly.GetTypes().Where(t => t.IsInterface && t.IsDefined(typeof(RtcrRpcObjectAttribute), false)));
         }
+        // The RPC objects sessions create are recorded and replayed too: their shape is part of the schema.
+        foreach (var type in rpcObjects.OrderBy(t => t.FullName, StringComparer.Ordinal)) Describe(sb, "object", type);
         return XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(sb.ToString()));
+    }
+
+    private static void Describe(StringBuilder sb, string kind, Type type)
+    {
+        sb.Append(kind).Append(':').Append(type.FullName).Append('\n');
+        foreach (var m in type.GetMethods().OrderBy(m => m.ToString(), StringComparer.Ordinal))
+            sb.Append("  ").Append(m).Append(' ').Append(string.Join(",", m.GetCustomAttributesData().Select(a => a.ToString()).Order(StringComparer.Ordinal))).Append('\n');
     }
 }
