@@ -113,7 +113,8 @@ public sealed class ImageFormatTests
                 var before = File.ReadAllBytes(path);
                 // An image whose content table names a dataspace without content cannot be written.
                 var broken = new Rtcr.Checkpoint.CheckpointImage(image.Manifest, new Dictionary<long, byte[]>());
-                Assert.ThrowsAny<Exception>(() => ImageWriter.WriteFile(broken, path));
+                var ex = Assert.Throws<ArgumentException>(() => ImageWriter.WriteFile(broken, path));
+                Assert.Contains("without matching content", ex.Message);
                 Assert.Equal(before, File.ReadAllBytes(path));
                 Assert.Single(Directory.GetFiles(dir));
             }

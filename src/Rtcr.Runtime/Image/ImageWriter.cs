@@ -46,6 +46,9 @@ public static class ImageWriter
     /// <param name="progress">Receives (bytes of memory written, total bytes of memory) after each chunk.</param>
     public static void Write(CheckpointImage image, Stream stream, ImageCompression compression = ImageCompression.None, IProgress<(long Done, long Total)>? progress = null)
     {
+        foreach (var ds in image.Manifest.Dataspaces)
+            if (!image.Contents.TryGetValue(ds.Badge, out var c) || c.Length != ds.Size)
+                throw new ArgumentException($"image of '{image.Manifest.Label}' lists dataspace {ds.Badge} ({ds.Size} bytes) without matching content; nothing was written", nameof(image));
         long total = image.MemoryBytes, done = 0;
         var manifest = MemoryPackSerializer.Serialize(image.Manifest);
         int chunks = 1;
