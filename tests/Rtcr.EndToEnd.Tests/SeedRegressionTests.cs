@@ -255,3 +255,30 @@ public sealed class UpgradeRestoreTests
         Assert.Equal(usedBefore - entry.Args.RamQuota - 5120, restored.Env.Domain.Quota.Used(QuotaKind.Ram));
     }
 }
+
+/// <summary>Recording without a gate never pairs one call's method with another call's argument.</summary>
+public sealed class RecorderRaceTests
+{
+    [Fact]
+    public void Racing_calls_sharing_a_key_leave_one_whole_call_recorded()
+    {
+        using var host = new ComponentHost();
+        var child = host.Start(new SheepCounter(), "<config start=\"1\" interval_ms=\"100\"/>");
+        var timerCap = Cap<ITimerSession>.FromIndex(child.Env.Memory.Read<int>(SheepCounter.StateAddress + 12));
+        var timer = child.Env.Invoke(timerCap);
+        var recorder = child.Sessions.Single(s => s.Service == "Timer").Recorder!;
+        for (int round = 0; round < 20; round++)
+        {
+            // TriggerOnce records odd values, TriggerPeriodic even ones.
+            var once = new Thread(() => { for (long i = 0; i < 20_000; i++) timer.TriggerOnce(2 * i + 1); });
+            var periodic = new Thread(() => { for (long i = 1; i <= 20_000; i++) timer.TriggerPeriodic(2 * i); });
+            once.Start();
+            periodic.Start();
+            once.Join();
+            periodic.Join();
+            var trigger = recorder.Capture().ToRecord().Settings.Single(c => c.Key == "trigger");
+            long value = long.Parse(trigger.Arguments.Single());
+            Assert.Equal(trigger.Method == "TriggerOnce" ? 1 : 0, value % 2);
+        }
+    }
+}

@@ -236,16 +236,28 @@ internal static class RecorderEmitter
                     w.Line($"long {Local(m, p.PlainName + "Badge")} = _context.BadgeOf({p.Name});");
                 var slotMethods = staticKeys.First(k => k.Key == m.Key).Value;
                 string slot = Naming.KeySlot(m.Key!);
-                // A key set by one method with at most one argument is one word of state: single stores
-                // publish it atomically, so the hot path needs no gate (Capture runs while the client is frozen).
-                bool oneWord = slotMethods.Count == 1 && m.Parameters.Count <= 1;
-                if (oneWord) w.Line("// One word of state: published by single stores, no gate needed.");
-                else w.Open("using (_gate.Enter())");
-                w.Line($"if ({slot}Order == 0) {slot}Order = global::System.Threading.Interlocked.Increment(ref _nextOrder);");
-                if (slotMethods.Count > 1) w.Line($"{slot}Method = {slotMethods.IndexOf(m) + 1};");
-                foreach (var p in m.Parameters)
-                    w.Line($"{Naming.Field(m, p)} = {(p.Kind == ValueKind.Capability ? Local(m, p.PlainName + "Badge") : p.Name)};");
-                if (!oneWord) w.Close();
+                // When every method of the key has at most one argument, each method's argument is one
+                // word in a field of its own and the method selector is one more: writing the argument
+                // first and publishing the selector last can never pair one call's method with another
+                // call's argument, so the hot path needs no gate (Capture runs while the client is frozen).
+                bool gateFree = slotMethods.All(x => x.Parameters.Count <= 1);
+                if (gateFree)
+                {
+                    w.Line("// Argument first, then the method selector: racing calls leave one of them whole, no gate needed.");
+                    foreach (var p in m.Parameters)
+                        w.Line($"{Naming.Field(m, p)} = {(p.Kind == ValueKind.Capability ? Local(m, p.PlainName + "Badge") : p.Name)};");
+                    if (slotMethods.Count > 1) w.Line($"global::System.Threading.Volatile.Write(ref {slot}Method, {slotMethods.IndexOf(m) + 1});");
+                    w.Line($"if ({slot}Order == 0) {slot}Order = global::System.Threading.Interlocked.Increment(ref _nextOrder);");
+                }
+                else
+                {
+                    w.Open("using (_gate.Enter())");
+                    w.Line($"if ({slot}Order == 0) {slot}Order = global::System.Threading.Interlocked.Increment(ref _nextOrder);");
+                    if (slotMethods.Count > 1) w.Line($"{slot}Method = {slotMethods.IndexOf(m) + 1};");
+                    foreach (var p in m.Parameters)
+                        w.Line($"{Naming.Field(m, p)} = {(p.Kind == ValueKind.Capability ? Local(m, p.PlainName + "Badge") : p.Name)};");
+                    w.Close();
+                }
                 if (!m.ReturnsVoid) w.Line($"return {result};");
                 break;
             }

@@ -104,9 +104,9 @@ namespace Rtcr.TestServices
         public void SetMode(global::Rtcr.TestServices.Mode mode)
         {
             _inner.SetMode(mode);
-            // One word of state: published by single stores, no gate needed.
-            if (_modeKeyOrder == 0) _modeKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+            // Argument first, then the method selector: racing calls leave one of them whole, no gate needed.
             _setModeMode = mode;
+            if (_modeKeyOrder == 0) _modeKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
         }
 
         /// <inheritdoc />
@@ -138,9 +138,9 @@ namespace Rtcr.TestServices
         {
             _inner.Primary(bucket);
             long bucketBadge = _context.BadgeOf(bucket);
-            // One word of state: published by single stores, no gate needed.
-            if (_primaryKeyOrder == 0) _primaryKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+            // Argument first, then the method selector: racing calls leave one of them whole, no gate needed.
             _primaryBucket = bucketBadge;
+            if (_primaryKeyOrder == 0) _primaryKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
         }
 
         /// <inheritdoc />

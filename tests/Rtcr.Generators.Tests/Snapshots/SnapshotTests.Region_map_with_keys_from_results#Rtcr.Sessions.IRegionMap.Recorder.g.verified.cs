@@ -60,9 +60,9 @@ namespace Rtcr.Sessions
         {
             _inner.FaultHandler(handler);
             long handlerBadge = _context.BadgeOf(handler);
-            // One word of state: published by single stores, no gate needed.
-            if (_faultHandlerKeyOrder == 0) _faultHandlerKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+            // Argument first, then the method selector: racing calls leave one of them whole, no gate needed.
             _faultHandlerHandler = handlerBadge;
+            if (_faultHandlerKeyOrder == 0) _faultHandlerKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
         }
 
         /// <inheritdoc />

@@ -69,9 +69,9 @@ namespace Rtcr.Sessions
         {
             _inner.Sigh(handler);
             long handlerBadge = _context.BadgeOf(handler);
-            // One word of state: published by single stores, no gate needed.
-            if (_sighKeyOrder == 0) _sighKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+            // Argument first, then the method selector: racing calls leave one of them whole, no gate needed.
             _sighHandler = handlerBadge;
+            if (_sighKeyOrder == 0) _sighKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
         }
 
         /// <inheritdoc />
