@@ -61,7 +61,40 @@ public sealed class QuotaAccount
         }
     }
 
-    /// <summary>Gives back quota consumed by <see cref="Withdraw"/>.</summary>
+    /// <summary>
+    /// Consumes RAM and capability quota together (a session request, an upgrade, an allocation):
+    /// RAM is checked first, then capabilities; on failure nothing changes.
+    /// </summary>
+    public void Withdraw(long ramQuota, long capQuota, string requester, string operation)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ramQuota);
+        ArgumentOutOfRangeException.ThrowIfNegative(capQuota);
+        lock (_lock)
+        {
+            if (ramQuota > _ramLimit - _ramUsed)
+                throw new QuotaExceededException(QuotaKind.Ram, Owner, requester, ramQuota, _ramUsed, _ramLimit, operation);
+            if (capQuota > _capLimit - _capUsed)
+                throw new QuotaExceededException(QuotaKind.Caps, Owner, requester, capQuota, _capUsed, _capLimit, operation);
+            _ramUsed += ramQuota;
+            _capUsed += capQuota;
+        }
+    }
+
+    /// <summary>Gives back RAM and capability quota consumed by <see cref="Withdraw(long, long, string, string)"/>.</summary>
+    public void Replenish(long ramQuota, long capQuota)
+    {
+        Replenish(QuotaKind.Ram, ramQuota);
+        Replenish(QuotaKind.Caps, capQuota);
+    }
+
+    /// <summary>Raises both limits (a session upgrade).</summary>
+    public void Grow(long ramQuota, long capQuota)
+    {
+        Grow(QuotaKind.Ram, ramQuota);
+        Grow(QuotaKind.Caps, capQuota);
+    }
+
+    /// <summary>Gives back quota consumed by <see cref="Withdraw(QuotaKind, long, string, string)"/>.</summary>
     public void Replenish(QuotaKind kind, long amount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(amount);

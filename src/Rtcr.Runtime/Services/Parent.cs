@@ -106,16 +106,7 @@ public sealed class Parent
         var (server, route) = RouteOf(service, client.Label);
 
         var requester = $"{client.Label} -> {service}";
-        client.Quota.Withdraw(QuotaKind.Ram, args.RamQuota, requester, $"session request '{service}'");
-        try
-        {
-            client.Quota.Withdraw(QuotaKind.Caps, args.CapQuota, requester, $"session request '{service}'");
-        }
-        catch
-        {
-            client.Quota.Replenish(QuotaKind.Ram, args.RamQuota);
-            throw;
-        }
+        client.Quota.Withdraw(args.RamQuota, args.CapQuota, requester, $"session request '{service}'");
 
         object session;
         try
@@ -128,8 +119,7 @@ public sealed class Parent
         }
         catch
         {
-            client.Quota.Replenish(QuotaKind.Ram, args.RamQuota);
-            client.Quota.Replenish(QuotaKind.Caps, args.CapQuota);
+            client.Quota.Replenish(args.RamQuota, args.CapQuota);
             throw;
         }
 
@@ -141,8 +131,7 @@ public sealed class Parent
         catch
         {
             server.CloseSession(Unwrap(session));
-            client.Quota.Replenish(QuotaKind.Ram, args.RamQuota);
-            client.Quota.Replenish(QuotaKind.Caps, args.CapQuota);
+            client.Quota.Replenish(args.RamQuota, args.CapQuota);
             throw;
         }
         var entry = new SessionEntry(client, service, args, client.BadgeOf(cap), cap.Index, route, session, server);
@@ -166,24 +155,14 @@ public sealed class Parent
             entry = _sessions.FirstOrDefault(s => s.Client == client && s.Badge == badge)
                 ?? throw new CapabilityException(CapabilityError.WrongType, client.Label, session.Index, "capability names no session of this parent, so it cannot be upgraded");
         var requester = $"{client.Label} -> {entry.Service}";
-        client.Quota.Withdraw(QuotaKind.Ram, ramQuota, requester, $"upgrade of session '{entry.Service}'");
-        try
-        {
-            client.Quota.Withdraw(QuotaKind.Caps, capQuota, requester, $"upgrade of session '{entry.Service}'");
-        }
-        catch
-        {
-            client.Quota.Replenish(QuotaKind.Ram, ramQuota);
-            throw;
-        }
+        client.Quota.Withdraw(ramQuota, capQuota, requester, $"upgrade of session '{entry.Service}'");
         try
         {
             apply(client.Invoke(session), ramQuota, capQuota);
         }
         catch
         {
-            client.Quota.Replenish(QuotaKind.Ram, ramQuota);
-            client.Quota.Replenish(QuotaKind.Caps, capQuota);
+            client.Quota.Replenish(ramQuota, capQuota);
             throw;
         }
         NoteUpgrade(badge, ramQuota, capQuota);
@@ -224,8 +203,7 @@ public sealed class Parent
         Kernel.Objects.Remove(badge);
         entry.Server.CloseSession(UnwrapFor(entry));
         var (upRam, upCaps) = TakeUpgrades(badge);
-        client.Quota.Replenish(QuotaKind.Ram, entry.Args.RamQuota + upRam);
-        client.Quota.Replenish(QuotaKind.Caps, entry.Args.CapQuota + upCaps);
+        client.Quota.Replenish(entry.Args.RamQuota + upRam, entry.Args.CapQuota + upCaps);
     }
 
     private (long Ram, long Caps) TakeUpgrades(long badge)

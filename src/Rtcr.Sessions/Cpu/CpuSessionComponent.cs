@@ -74,8 +74,7 @@ public sealed class CpuSessionComponent(ProtectionDomain client, string label, l
     /// <inheritdoc />
     public void Upgrade(long ramQuota, long capQuota)
     {
-        Account.Grow(QuotaKind.Ram, ramQuota);
-        Account.Grow(QuotaKind.Caps, capQuota);
+        Account.Grow(ramQuota, capQuota);
     }
 
     /// <summary>Kills every thread (session closed).</summary>

@@ -113,8 +113,7 @@ public sealed class PdSessionComponent : IPdSession
     /// <inheritdoc />
     public void Upgrade(long ramQuota, long capQuota)
     {
-        _pd.Quota.Grow(QuotaKind.Ram, ramQuota);
-        _pd.Quota.Grow(QuotaKind.Caps, capQuota);
+        _pd.Quota.Grow(ramQuota, capQuota);
     }
 
     /// <inheritdoc />

@@ -26,16 +26,7 @@ public sealed class RamSessionComponent : IRamSession, IDisposable
     {
         if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "a dataspace has a positive size");
         long rounded = (size + RegionMap.PageSize - 1) & ~(RegionMap.PageSize - 1);
-        Account.Withdraw(QuotaKind.Ram, rounded, _client.Label, $"RAM alloc of {size} bytes");
-        try
-        {
-            Account.Withdraw(QuotaKind.Caps, 1, _client.Label, "RAM alloc");
-        }
-        catch
-        {
-            Account.Replenish(QuotaKind.Ram, rounded);
-            throw;
-        }
+        Account.Withdraw(rounded, 1, _client.Label, $"RAM alloc of {size} bytes");
         var ds = new RamDataspace(rounded);
         Cap<IDataspace> cap;
         try
@@ -45,8 +36,7 @@ public sealed class RamSessionComponent : IRamSession, IDisposable
         catch
         {
             ds.Dispose();
-            Account.Replenish(QuotaKind.Ram, rounded);
-            Account.Replenish(QuotaKind.Caps, 1);
+            Account.Replenish(rounded, 1);
             throw;
         }
         lock (_lock) _dataspaces[_client.BadgeOf(cap)] = ds;
@@ -67,8 +57,7 @@ public sealed class RamSessionComponent : IRamSession, IDisposable
         _client.Kernel.Objects.Remove(badge);
         long size = ds.Size;
         ds.Dispose();
-        Account.Replenish(QuotaKind.Ram, size);
-        Account.Replenish(QuotaKind.Caps, 1);
+        Account.Replenish(size, 1);
     }
 
     /// <inheritdoc />
@@ -91,8 +80,7 @@ public sealed class RamSessionComponent : IRamSession, IDisposable
     /// <inheritdoc />
     public void Upgrade(long ramQuota, long capQuota)
     {
-        Account.Grow(QuotaKind.Ram, ramQuota);
-        Account.Grow(QuotaKind.Caps, capQuota);
+        Account.Grow(ramQuota, capQuota);
     }
 
     /// <summary>Frees every dataspace (session closed).</summary>

@@ -40,7 +40,6 @@ public sealed class RmSessionComponent(ProtectionDomain client, string label, lo
     /// <inheritdoc />
     public void Upgrade(long ramQuota, long capQuota)
     {
-        Account.Grow(QuotaKind.Ram, ramQuota);
-        Account.Grow(QuotaKind.Caps, capQuota);
+        Account.Grow(ramQuota, capQuota);
     }
 }
