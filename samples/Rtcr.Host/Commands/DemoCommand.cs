@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Rtcr.Checkpoint;
 using Rtcr.Image;
 using Rtcr.Samples;
 using Rtcr.Sessions;
@@ -40,7 +39,7 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
             original.Run(child, 3, null, cancellationToken);
 
             AnsiConsole.MarkupLine("[bold]restored copy (fresh kernel, from the image file):[/]");
-            var loaded = ImageReader.ReadFile(path, SchemaId.Of(SessionRecorders.CreateRegistry()));
+            var loaded = ImageReader.ReadFile(path, SessionRecorders.Schema);
             using var restored = new ComponentRun(virtualTime: true, loaded.Manifest.ClockMicroseconds);
             var copy = restored.Host.Restore(loaded, SampleCatalog.Create);
             restored.Run(copy, 3, null, cancellationToken);

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Rtcr.Checkpoint;
 using Rtcr.Image;
 using Rtcr.Samples;
 using Rtcr.Sessions;
@@ -52,7 +51,7 @@ internal sealed class RestoreCommand : Command<RestoreCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var schema = SchemaId.Of(SessionRecorders.CreateRegistry());
+        var schema = SessionRecorders.Schema;
         var image = ImageProgress.Run($"reading {Path.GetFileName(settings.Image)}", new FileInfo(settings.Image).Length,
             progress => ImageReader.ReadFile(settings.Image, schema, progress));
         using var run = new ComponentRun(settings.VirtualTime, image.Manifest.ClockMicroseconds, settings.Plain);

@@ -13,6 +13,9 @@ public static class SessionRecorders
         return registry;
     }
 
+    /// <summary>The schema id (<see cref="Checkpoint.SchemaId"/>) of the core sessions: what images written by a component host carry.</summary>
+    public static ulong Schema { get; } = Checkpoint.SchemaId.Of(CreateRegistry());
+
     /// <summary>Registers this assembly's generated recorders in <paramref name="registry"/>.</summary>
     public static void Register(RecorderRegistry registry) => Rtcr.Generated.RtcrRecorders.RegisterAll(registry);
 }

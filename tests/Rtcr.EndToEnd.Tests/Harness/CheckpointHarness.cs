@@ -1,4 +1,3 @@
-using Rtcr.Checkpoint;
 using Rtcr.Host;
 using Rtcr.Image;
 using Rtcr.Samples;
@@ -53,7 +52,7 @@ internal static class CheckpointHarness
                 linesBefore = Lines(original);
             } // the original is gone: kernel, threads and memory
 
-            var image = ImageReader.ReadFile(path, SchemaId.Of(SessionRecorders.CreateRegistry()));
+            var image = ImageReader.ReadFile(path, SessionRecorders.Schema);
             using var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
             var restored = host.Restore(image, SampleCatalog.Create);
             string after = ChildState.Dump(host, restored);

@@ -23,7 +23,7 @@ internal static class Images
         return ms.ToArray();
     }
 
-    public static ulong Schema => SchemaId.Of(SessionRecorders.CreateRegistry());
+    public static ulong Schema => SessionRecorders.Schema;
 
     public static CheckpointImage Read(byte[] bytes) => ImageReader.Read(new MemoryStream(bytes), "test", Schema);
 }
