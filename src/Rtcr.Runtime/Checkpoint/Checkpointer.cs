@@ -34,7 +34,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
                 throw new CheckpointException($"session '{s.Service}' ({s.Args.Label}) of '{child.Label}' is not recorded: create the parent with a RecorderRegistry that knows this service");
 
         // Destination buffers are allocated and backed before the pause, so the pause is the copy alone.
-        var buffers = PrepareBuffers(sessions, child.Kernel.Objects);
+        var buffers = PrepareBuffers(child);
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         child.Kernel.Timers.Hold();
@@ -55,15 +55,17 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         }
     }
 
-    private Dictionary<RamDataspace, byte[]> PrepareBuffers(IReadOnlyList<SessionEntry> sessions, Capabilities.ObjectTable objects)
+    // Sized from the dataspaces the child holds capabilities to: a cheap walk that needs no state
+    // capture. A dataspace found only later, in the frozen capture, gets its buffer there.
+    private Dictionary<RamDataspace, byte[]> PrepareBuffers(ProtectionDomain child)
     {
-        var created = new Dictionary<long, object>();
-        foreach (var s in sessions)
-            foreach (var record in s.Recorder!.Capture().ToRecord().Objects) Collect(record, objects, created);
+        var held = new List<object>();
+        foreach (var (_, badge) in child.Caps.Snapshot())
+            if (child.Kernel.Objects.TryGet(badge, out var obj)) held.Add(obj);
         var buffers = new Dictionary<RamDataspace, byte[]>(ReferenceEqualityComparer.Instance);
-        foreach (var obj in created.Values)
+        foreach (var obj in held)
         {
-            if (inspector.MemoryOf(obj) is not RamDataspace ram || ram.IsFreed || ram.Size > Array.MaxLength) continue;
+            if (inspector.MemoryOf(obj) is not RamDataspace ram || ram.IsFreed || ram.Size > Array.MaxLength || buffers.ContainsKey(ram)) continue;
             var buffer = GC.AllocateUninitializedArray<byte>((int)ram.Size, pinned: true);
             unsafe
             {
