@@ -52,8 +52,9 @@ internal sealed class RestoreCommand : Command<RestoreCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var schema = SessionRecorders.Schema;
+        // The newest image of a chain brings its ancestors: all are found, checked and folded first.
         var image = ImageProgress.Run($"reading {Path.GetFileName(settings.Image)}", new FileInfo(settings.Image).Length,
-            progress => ImageReader.ReadFile(settings.Image, schema, progress));
+            progress => ImageChain.Load(settings.Image, schema));
         using var run = new ComponentRun(settings.VirtualTime, image.Manifest.ClockMicroseconds, settings.Plain);
         var child = run.Host.Restore(image, SampleCatalog.Create);
         Console.Error.WriteLine($"restored '{child.Label}' from {settings.Image} at t={image.Manifest.ClockMicroseconds / 1000} ms: {child.Sessions.Count} sessions, {child.Env.Domain.Caps.Used} capabilities, {image.MemoryBytes} bytes of memory");
