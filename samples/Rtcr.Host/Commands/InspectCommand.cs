@@ -31,7 +31,7 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
 
         AnsiConsole.MarkupLineInterpolated($"[bold]{settings.Image}[/]: format v{header.Version}, {(header.Compressed ? "compressed" : "uncompressed")}, schema {header.SchemaId:x16}, written {header.Created:u}, {header.ChunkCount} chunks");
         AnsiConsole.MarkupLineInterpolated($"child [bold]{m.Label}[/] (program {m.Metadata.GetValueOrDefault("program", "?")}), clock {m.ClockMicroseconds / 1000.0:F3} ms, quota ram {m.InitialRamQuota} caps {m.InitialCapQuota}, {m.PendingSignals.Count} pending signals");
-        if (m.ImageId.Length > 0)
+        if (!string.IsNullOrEmpty(m.ImageId))
             AnsiConsole.MarkupLineInterpolated($"image {m.ImageId}, lineage {m.LineageId}, {(image.IsDelta ? $"delta {m.ChainDepth} of a chain, parent {m.ParentImageId} ({m.ParentFileName ?? "file unknown"})" : "full image")}");
         if (image.IsDelta)
         {
