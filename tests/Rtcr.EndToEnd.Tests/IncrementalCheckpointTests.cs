@@ -23,7 +23,7 @@ public sealed class IncrementalCheckpointTests : IDisposable
         var data = new TheoryData<string, string, TrackingMode, int>();
         int seed = 100;
         foreach (var pattern in new[] { "sequential", "random", "hotspot" })
-            foreach (var granularity in new[] { "4", "64", "1024", "4096", "adaptive" })
+            foreach (var granularity in new[] { "4", "16", "64", "256", "1024", "4096", "adaptive" })
                 foreach (var mode in new[] { TrackingMode.Write, TrackingMode.Access })
                     data.Add(pattern, granularity, mode, seed++);
         return data;
