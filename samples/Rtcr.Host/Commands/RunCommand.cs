@@ -18,7 +18,7 @@ internal sealed class RunCommand : Command<RunSettings>
             CheckpointEveryTicks = everyTicks,
             CheckpointEveryMicroseconds = everyUs,
             OutputDirectory = settings.Out,
-            Compression = settings.Compress ? Image.ImageCompression.Deflate : Image.ImageCompression.None,
+            Compression = Codecs.Choose(settings.Compress, settings.Codec),
             WriteStateDumps = settings.StateDumps,
         };
         var tracking = TrackingSettings.Create(settings.Incremental, settings.Granularity, settings.Tracking);

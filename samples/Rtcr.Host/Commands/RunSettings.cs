@@ -52,8 +52,12 @@ internal sealed class RunSettings : CommandSettings
     public int? MaxChain { get; init; }
 
     [CommandOption("--compress")]
-    [Description("Compress images (Deflate, fastest level; incompressible chunks are stored raw).")]
+    [Description("Compress image chunks (LZ4 unless --codec says otherwise; a chunk that does not shrink is stored raw).")]
     public bool Compress { get; init; }
+
+    [CommandOption("--codec <lz4|zstd|deflate>")]
+    [Description("Codec for --compress: lz4 (default, fastest), zstd (level 1, smaller, slower) or deflate (fastest level).")]
+    public string? Codec { get; init; }
 
     [CommandOption("--control <NAME>")]
     [Description("Listen on a local control pipe NAME so that 'rtcr checkpoint NAME' can checkpoint this run.")]
@@ -86,6 +90,7 @@ internal sealed class RunSettings : CommandSettings
         if (Ticks is < 1) return ValidationResult.Error("--ticks must be at least 1");
         if (For is not null && !Duration.TryParseMicroseconds(For, out _)) return ValidationResult.Error($"--for: '{For}' is not a duration (examples: 500ms, 2s, 1.5m)");
         if (ConfigFile is not null && !File.Exists(ConfigFile)) return ValidationResult.Error($"--config: file '{ConfigFile}' does not exist");
+        if (Codecs.Problem(Compress, Codec) is { } codec) return ValidationResult.Error(codec);
         if (MaxChain is not null && (!Incremental || MaxChain < 0)) return ValidationResult.Error("--max-chain needs --incremental and a count of 0 or more");
         if (TrackingSettings.Validate(Incremental, Granularity, Tracking) is { Successful: false } tracking) return tracking;
         return ValidationResult.Success();
