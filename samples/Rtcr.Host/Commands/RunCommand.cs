@@ -22,7 +22,7 @@ internal sealed class RunCommand : Command<RunSettings>
             WriteStateDumps = settings.StateDumps,
         };
         var tracking = TrackingSettings.Create(settings.Incremental, settings.Granularity, settings.Tracking);
-        var child = run.Host.Start(program, config, new Sessions.ChildOptions { Tracking = tracking });
+        var child = run.Host.Start(program, config, settings.ChildOptions(tracking));
         using var control = settings.Control is null ? null : new ControlServer(settings.Control, path => run.CheckpointNow(child, path.Length == 0 ? null : path));
         long? duration = settings.For is null ? null : Duration.ParseMicroseconds(settings.For, "--for");
         long? ticks = settings.Ticks ?? (duration is null ? 10 : null);

@@ -35,6 +35,14 @@ internal sealed class RunSettings : CommandSettings
     [Description("Directory for checkpoint images <component>-<seq>.rtcr (default: checkpoints).")]
     public string Out { get; init; } = "checkpoints";
 
+    [CommandOption("--ram-quota <SIZE>")]
+    [Description("RAM quota of the child's PD (e.g. 512M, 2G; default 256M). The working set must fit in it.")]
+    public string? RamQuota { get; init; }
+
+    [CommandOption("--cap-quota <N>")]
+    [Description("Capability quota of the child's PD (default 1000).")]
+    public long? CapQuota { get; init; }
+
     [CommandOption("--incremental")]
     [Description("Track the child's RAM (designated dataspaces, dirty tracking through faults) and write deltas after the first full image; see docs/incremental.md.")]
     public bool Incremental { get; init; }
@@ -75,6 +83,15 @@ internal sealed class RunSettings : CommandSettings
     [Description("Print LOG lines without colour markup.")]
     public bool Plain { get; init; }
 
+    /// <summary>The resources granted to the child.</summary>
+    public Sessions.ChildOptions ChildOptions(Tracking.TrackingOptions? tracking)
+    {
+        var options = new Sessions.ChildOptions { Tracking = tracking };
+        if (RamQuota is not null && ByteSize.TryParse(RamQuota, out long ram)) options = options with { RamQuota = ram };
+        if (CapQuota is long caps) options = options with { CapQuota = caps };
+        return options;
+    }
+
     public (long Ticks, long Microseconds) CheckpointPolicy()
     {
         if (CheckpointEvery is null) return (0, 0);
@@ -91,6 +108,9 @@ internal sealed class RunSettings : CommandSettings
         if (For is not null && !Duration.TryParseMicroseconds(For, out _)) return ValidationResult.Error($"--for: '{For}' is not a duration (examples: 500ms, 2s, 1.5m)");
         if (ConfigFile is not null && !File.Exists(ConfigFile)) return ValidationResult.Error($"--config: file '{ConfigFile}' does not exist");
         if (Codecs.Problem(Compress, Codec) is { } codec) return ValidationResult.Error(codec);
+        if (RamQuota is not null && !(ByteSize.TryParse(RamQuota, out long ram) && ram >= 1024 * 1024))
+            return ValidationResult.Error($"--ram-quota: '{RamQuota}' is not a size of at least 1M (examples: 512M, 2G)");
+        if (CapQuota is < 16) return ValidationResult.Error("--cap-quota must be at least 16");
         if (MaxChain is not null && (!Incremental || MaxChain < 0)) return ValidationResult.Error("--max-chain needs --incremental and a count of 0 or more");
         if (TrackingSettings.Validate(Incremental, Granularity, Tracking) is { Successful: false } tracking) return tracking;
         return ValidationResult.Success();
