@@ -11,6 +11,8 @@ internal sealed class RunCommand : Command<RunSettings>
         var program = SampleCatalog.Create(settings.Component);
         string config = settings.ConfigFile is null ? SampleCatalog.DefaultConfig(settings.Component) : File.ReadAllText(settings.ConfigFile);
         var (everyTicks, everyUs) = settings.CheckpointPolicy();
+        // First-use work (JIT, serializer setup) before the child starts, not in its first checkpoint's pause.
+        if ((settings.CheckpointEvery is not null || settings.Control is not null) && !settings.NoWarmUp) Sessions.CheckpointWarmUp.Ensure();
         var policy = new Sessions.IncrementalPolicy { MaxChainLength = settings.MaxChain ?? 16 };
         using var run = new ComponentRun(settings.VirtualTime, plain: settings.Plain, policy: policy)
         {

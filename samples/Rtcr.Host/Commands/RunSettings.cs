@@ -79,6 +79,10 @@ internal sealed class RunSettings : CommandSettings
     [Description("Write the child's visible state next to each image as <image>.state (for state-equality checks).")]
     public bool StateDumps { get; init; }
 
+    [CommandOption("--no-warm-up")]
+    [Description("Skip running the checkpoint path once before the child starts (the first checkpoint's pause then includes JIT and serializer setup; for measuring that cost).")]
+    public bool NoWarmUp { get; init; }
+
     [CommandOption("--plain")]
     [Description("Print LOG lines without colour markup.")]
     public bool Plain { get; init; }
