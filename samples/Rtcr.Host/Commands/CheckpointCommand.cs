@@ -19,31 +19,42 @@ internal sealed class CheckpointCommand : Command<CheckpointCommand.Settings>
         public string? Out { get; init; }
 
         [CommandOption("--timeout <SECONDS>")]
-        [Description("How long to wait for the running component (default 10).")]
+        [Description("How long the whole request may take: connecting, and the image being written (default 10).")]
         public int Timeout { get; init; } = 10;
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var pipe = new NamedPipeClientStream(".", settings.Control, PipeDirection.InOut);
+        // One deadline for the whole exchange: connecting, sending, and waiting for the image to be written.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(settings.Timeout));
+        using var pipe = new NamedPipeClientStream(".", settings.Control, PipeDirection.InOut, PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly);
+        string reply;
         try
         {
-            pipe.Connect(TimeSpan.FromSeconds(settings.Timeout));
+            pipe.ConnectAsync(deadline.Token).GetAwaiter().GetResult();
+            string target = settings.Out is null ? "" : Path.GetFullPath(settings.Out);
+            pipe.WriteAsync(System.Text.Encoding.UTF8.GetBytes("checkpoint " + target + "\n"), deadline.Token).AsTask().GetAwaiter().GetResult();
+            using var reader = new StreamReader(pipe, leaveOpen: true);
+            reply = reader.ReadLineAsync(deadline.Token).AsTask().GetAwaiter().GetResult() ?? "error the component closed the pipe";
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new InvalidOperationException($"no 'rtcr run --control {settings.Control}' answered within {settings.Timeout} s");
+            throw new InvalidOperationException($"no answer from 'rtcr run --control {settings.Control}' within {settings.Timeout} s");
         }
-        using var writer = new StreamWriter(pipe, leaveOpen: true) { AutoFlush = true };
-        using var reader = new StreamReader(pipe, leaveOpen: true);
-        string target = settings.Out is null ? "" : Path.GetFullPath(settings.Out);
-        writer.WriteLine("checkpoint " + target);
-        string reply = reader.ReadLine() ?? "error the component closed the pipe";
-        if (reply.StartsWith("ok ", StringComparison.Ordinal))
+        if (!reply.StartsWith("ok ", StringComparison.Ordinal))
+            throw new InvalidOperationException(reply.StartsWith("error ", StringComparison.Ordinal) ? reply[6..] : $"unexpected reply '{reply}'");
+        // Success only for an image that is there and reads: a reply alone proves nothing.
+        string path = reply[3..];
+        try
         {
-            AnsiConsole.MarkupLineInterpolated($"[green]checkpoint written:[/] {reply[3..]}");
-            return 0;
+            Image.ImageReader.ReadManifest(path);
         }
-        throw new InvalidOperationException(reply.StartsWith("error ", StringComparison.Ordinal) ? reply[6..] : reply);
+        catch (Exception ex) when (ex is IOException or Image.ImageFormatException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"the run answered that it wrote '{path}', but that is not a readable image: {ex.Message}", ex);
+        }
+        AnsiConsole.MarkupLineInterpolated($"[green]checkpoint written:[/] {path}");
+        return 0;
     }
 }
