@@ -23,7 +23,7 @@ internal static class ReplayerEmitter
         string state = spec.StateName;
 
         w.Line("/// <summary>");
-        w.Line($"/// Rebuilds recorded <see cref=\"{Naming.Cref(spec.FullName)}\"/> " + (spec.IsSession ? $"sessions (service \"{spec.Service}\")" : "objects") + " on a fresh kernel:");
+        w.Line($"/// Rebuilds recorded <see cref=\"{Naming.Cref(spec.FullName)}\"/> " + (spec.IsSession ? $"sessions (service \"{Naming.XmlText(spec.Service!)}\")" : "objects") + " on a fresh kernel:");
         w.Line("/// recreates the created objects, re-applies the latest settings and restores hook-captured state.");
         w.Line("/// </summary>");
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Rtcr.Generators\", \"" + ThisAssembly.Version + "\")]");
@@ -75,7 +75,7 @@ internal static class ReplayerEmitter
         {
             w.Line("// The donated quota first: the recreated objects were paid from it.");
             w.Line("if (recorded.UpgradedRam != 0 || recorded.UpgradedCaps != 0)");
-            w.Line($"    target.{upgrade.Name}(recorded.UpgradedRam, recorded.UpgradedCaps);");
+            w.Line($"    {upgrade.On("target")}(recorded.UpgradedRam, recorded.UpgradedCaps);");
         }
         w.Line("ReplayCreations(recorded, target, context);");
         w.Close();
@@ -90,7 +90,7 @@ internal static class ReplayerEmitter
         w.Close();
         w.Line();
         w.Line($"private {state} StateOf(global::Rtcr.Recording.ISessionState state) =>");
-        w.Line($"    state as {state} ?? throw new global::System.ArgumentException($\"expected the state of a {spec.Service} session recorded by the generated recorder, got {{state?.GetType().Name ?? \"null\"}}\", nameof(state));");
+        w.Line($"    state as {state} ?? throw new global::System.ArgumentException({ValueCode.Literal("expected the state of a " + spec.Service + " session recorded by the generated recorder, got ")} + (state?.GetType().Name ?? \"null\"), nameof(state));");
         w.Line();
         w.Line($"private {spec.FullName} SessionOf(object session) =>");
         w.Line($"    session as {spec.FullName} ?? throw new global::System.ArgumentException($\"expected a {spec.Name}, got {{session?.GetType().Name ?? \"null\"}}\", nameof(session));");
@@ -111,7 +111,7 @@ internal static class ReplayerEmitter
             {
                 w.Line($"case {state}.{m.CallType} call:");
                 w.Open("");
-                w.Line($"var created = target.{m.Name}({Arguments(spec, m)});");
+                w.Line($"var created = {m.On("target")}({Arguments(spec, m)});");
                 w.Line("context.MapBadge(call.Badge, context.BadgeOf(created));");
                 if (m.Created!.Names is { } names)
                     w.Line($"if (call.Object is {{ }} child) {names.Replayer}.ReplayCreations(child, context.Resolve(created), context);");
@@ -139,7 +139,7 @@ internal static class ReplayerEmitter
             foreach (var m in sets)
             {
                 w.Line($"case {state}.{m.CallType} call:");
-                w.Line($"    target.{m.Name}({Arguments(spec, m)});");
+                w.Line($"    {m.On("target")}({Arguments(spec, m)});");
                 w.Line("    break;");
             }
             w.Close();

@@ -32,7 +32,7 @@ internal static class StateModelEmitter
 
         w.Line("/// <summary>");
         if (spec.IsSession)
-            w.Line($"/// Recorded state of a <see cref=\"{Naming.Cref(spec.FullName)}\"/> session (service \"{spec.Service}\"): creation arguments,");
+            w.Line($"/// Recorded state of a <see cref=\"{Naming.Cref(spec.FullName)}\"/> session (service \"{Naming.XmlText(spec.Service!)}\"): creation arguments,");
         else
             w.Line($"/// Recorded state of a <see cref=\"{Naming.Cref(spec.FullName)}\"/> RPC object:");
         w.Line("/// the latest call per key, the objects it created and hook-captured state. Written by the recorder's");
@@ -146,7 +146,7 @@ internal static class StateModelEmitter
         {
             w.Line("string service = reader.ReadRequiredString();");
             w.Line($"if (service != {ValueCode.Literal(spec.Service!)})");
-            w.Line($"    throw new {FormatError}($\"expected the state of a {spec.Service} session, found one of '{{service}}'\");");
+            w.Line($"    throw new {FormatError}({ValueCode.Literal("expected the state of a " + spec.Service + " session, found one of '")} + service + \"'\");");
         }
         w.Line("int schema = reader.ReadInt32();");
         w.Line("if (schema != Schema)");
@@ -167,14 +167,14 @@ internal static class StateModelEmitter
             w.Line("int settings = ReadCount(ref reader);");
             w.Open("for (int i = 0; i < settings; i++)");
             w.Line("string key = reader.ReadRequiredString();");
-            w.Line("state.Settings.Add(new Setting(key, Call.ReadCall(ref reader)));");
+            w.Line("state.Settings.Add(new Setting(key, Call.ReadFrom(ref reader)));");
             w.Close();
         }
         if (hasObjects)
         {
             w.Line("int objects = ReadCount(ref reader);");
             w.Line("for (int i = 0; i < objects; i++)");
-            w.Line($"    state.Objects.Add(Call.ReadCall(ref reader) as Creation ?? throw new {FormatError}(\"a recorded object was not created by a [Creates] method of {spec.Name}\"));");
+            w.Line($"    state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new {FormatError}(\"a recorded object was not created by a [Creates] method of {spec.Name}\"));");
         }
         if (hasHook)
             w.Line("if (reader.ReadBoolean()) state.HookState = reader.ReadBytes().ToArray();");
@@ -252,7 +252,7 @@ internal static class StateModelEmitter
         w.Line();
         w.Line($"internal abstract void Write({StateWriter} writer);");
         w.Line();
-        w.Open($"internal static Call ReadCall(ref {StateReader} reader)");
+        w.Open($"internal static Call ReadFrom(ref {StateReader} reader)");
         w.Line("int method = reader.ReadInt32();");
         w.Line("return method switch");
         w.Line("{");
@@ -291,7 +291,11 @@ internal static class StateModelEmitter
         string baseType = m.Kind == RecordingKind.Creates ? "Creation(Badge, Sequence)" : "Call";
 
         w.Line();
-        w.Line($"/// <summary>A recorded call of <see cref=\"{Naming.Cref(m.ContainingInterface)}.{m.Name}\"/>" +
+        // An overloaded name would make the cref ambiguous (CS0419): name it as text then.
+        string method = spec.Methods.Count(x => x.Name == m.Name) > 1
+            ? $"<c>{Naming.Cref(m.ContainingInterface)}.{m.Identifier}</c>"
+            : $"<see cref=\"{Naming.Cref(m.ContainingInterface)}.{m.Identifier}\"/>";
+        w.Line($"/// <summary>A recorded call of {method}" +
                (parameters.Any(p => p.Kind == ValueKind.Capability) ? "; capabilities by badge." : ".") + "</summary>");
         w.Open($"public sealed record {m.CallType}({string.Join(", ", fields)}) : {baseType}");
         w.Line("/// <inheritdoc />");

@@ -12,7 +12,7 @@ namespace Rtcr.TestServices
     public sealed partial class BucketState
     {
         /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = 821776949;
+        public const int Schema = -1060525275;
 
         /// <summary>The latest call per key, in the order the keys were first set.</summary>
         public global::System.Collections.Generic.List<Setting> Settings { get; } = new();
@@ -51,11 +51,11 @@ namespace Rtcr.TestServices
             for (int i = 0; i < settings; i++)
             {
                 string key = reader.ReadRequiredString();
-                state.Settings.Add(new Setting(key, Call.ReadCall(ref reader)));
+                state.Settings.Add(new Setting(key, Call.ReadFrom(ref reader)));
             }
             int objects = ReadCount(ref reader);
             for (int i = 0; i < objects; i++)
-                state.Objects.Add(Call.ReadCall(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IBucket"));
+                state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IBucket"));
             if (reader.ReadBoolean()) state.HookState = reader.ReadBytes().ToArray();
             return state;
         }
@@ -96,14 +96,14 @@ namespace Rtcr.TestServices
 
             internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
 
-            internal static Call ReadCall(ref global::Rtcr.Recording.StateReader reader)
+            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
             {
                 int method = reader.ReadInt32();
                 return method switch
                 {
-                    1 => PutCall.Read(ref reader),
-                    3 => PinCall.Read(ref reader),
-                    4 => CursorCall.Read(ref reader),
+                    1316564366 => PutCall.Read(ref reader),
+                    1413978676 => PinCall.Read(ref reader),
+                    1435127855 => CursorCall.Read(ref reader),
                     _ => throw new global::Rtcr.Recording.StateFormatException($"unknown recorded method {method} of IBucket"),
                 };
             }
@@ -129,7 +129,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1);
+                writer.WriteInt32(1316564366);
                 writer.WriteString(KeyArg);
                 writer.WriteInt64(Value);
             }
@@ -148,7 +148,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(3);
+                writer.WriteInt32(1413978676);
                 writer.WriteDouble(Weight);
                 writer.WriteInt32(Slot);
             }
@@ -170,7 +170,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(4);
+                writer.WriteInt32(1435127855);
                 writer.WriteInt32(Page);
                 writer.WriteInt64(Badge);
                 writer.WriteInt64(Sequence);

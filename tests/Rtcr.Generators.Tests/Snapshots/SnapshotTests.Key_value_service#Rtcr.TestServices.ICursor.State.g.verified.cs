@@ -12,7 +12,7 @@ namespace Rtcr.TestServices
     public sealed partial class CursorState
     {
         /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = -915328860;
+        public const int Schema = 2052648397;
 
         /// <summary>The latest call per key, in the order the keys were first set.</summary>
         public global::System.Collections.Generic.List<Setting> Settings { get; } = new();
@@ -41,7 +41,7 @@ namespace Rtcr.TestServices
             for (int i = 0; i < settings; i++)
             {
                 string key = reader.ReadRequiredString();
-                state.Settings.Add(new Setting(key, Call.ReadCall(ref reader)));
+                state.Settings.Add(new Setting(key, Call.ReadFrom(ref reader)));
             }
             return state;
         }
@@ -80,12 +80,12 @@ namespace Rtcr.TestServices
 
             internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
 
-            internal static Call ReadCall(ref global::Rtcr.Recording.StateReader reader)
+            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
             {
                 int method = reader.ReadInt32();
                 return method switch
                 {
-                    1 => SeekCall.Read(ref reader),
+                    1467093969 => SeekCall.Read(ref reader),
                     _ => throw new global::Rtcr.Recording.StateFormatException($"unknown recorded method {method} of ICursor"),
                 };
             }
@@ -102,7 +102,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1);
+                writer.WriteInt32(1467093969);
                 writer.WriteInt64(unchecked((long)Position));
                 writer.WriteInt64(Stride);
                 writer.WriteInt32(Direction);

@@ -47,7 +47,7 @@ namespace Rtcr.TestServices
         }
 
         private KvSessionState StateOf(global::Rtcr.Recording.ISessionState state) =>
-            state as KvSessionState ?? throw new global::System.ArgumentException($"expected the state of a KV session recorded by the generated recorder, got {state?.GetType().Name ?? "null"}", nameof(state));
+            state as KvSessionState ?? throw new global::System.ArgumentException("expected the state of a KV session recorded by the generated recorder, got " + (state?.GetType().Name ?? "null"), nameof(state));
 
         private global::Rtcr.TestServices.IKvSession SessionOf(object session) =>
             session as global::Rtcr.TestServices.IKvSession ?? throw new global::System.ArgumentException($"expected a IKvSession, got {session?.GetType().Name ?? "null"}", nameof(session));

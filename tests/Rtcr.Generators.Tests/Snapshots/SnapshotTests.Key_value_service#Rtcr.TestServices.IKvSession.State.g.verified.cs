@@ -12,7 +12,7 @@ namespace Rtcr.TestServices
     public sealed partial class KvSessionState : global::Rtcr.Recording.ISessionState
     {
         /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = -722187629;
+        public const int Schema = 1271319765;
 
         /// <summary>Creates an empty state of a session created with <paramref name="args"/>.</summary>
         public KvSessionState(global::Rtcr.Services.SessionArgs args) => Args = args;
@@ -67,7 +67,7 @@ namespace Rtcr.TestServices
         {
             string service = reader.ReadRequiredString();
             if (service != "KV")
-                throw new global::Rtcr.Recording.StateFormatException($"expected the state of a KV session, found one of '{service}'");
+                throw new global::Rtcr.Recording.StateFormatException("expected the state of a KV session, found one of '" + service + "'");
             int schema = reader.ReadInt32();
             if (schema != Schema)
                 throw new global::Rtcr.Recording.StateFormatException($"the state was recorded for another version of IKvSession (schema {schema}, this build has {Schema})");
@@ -79,11 +79,11 @@ namespace Rtcr.TestServices
             for (int i = 0; i < settings; i++)
             {
                 string key = reader.ReadRequiredString();
-                state.Settings.Add(new Setting(key, Call.ReadCall(ref reader)));
+                state.Settings.Add(new Setting(key, Call.ReadFrom(ref reader)));
             }
             int objects = ReadCount(ref reader);
             for (int i = 0; i < objects; i++)
-                state.Objects.Add(Call.ReadCall(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IKvSession"));
+                state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IKvSession"));
             return state;
         }
 
@@ -126,17 +126,17 @@ namespace Rtcr.TestServices
 
             internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
 
-            internal static Call ReadCall(ref global::Rtcr.Recording.StateReader reader)
+            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
             {
                 int method = reader.ReadInt32();
                 return method switch
                 {
-                    1 => CreateBucketCall.Read(ref reader),
-                    3 => TagCall.Read(ref reader),
-                    4 => SetModeCall.Read(ref reader),
-                    5 => SetLimitCall.Read(ref reader),
-                    6 => ClearLimitCall.Read(ref reader),
-                    7 => PrimaryCall.Read(ref reader),
+                    847229247 => CreateBucketCall.Read(ref reader),
+                    2021872691 => TagCall.Read(ref reader),
+                    151600524 => SetModeCall.Read(ref reader),
+                    1043244830 => SetLimitCall.Read(ref reader),
+                    599483393 => ClearLimitCall.Read(ref reader),
+                    1199734649 => PrimaryCall.Read(ref reader),
                     _ => throw new global::Rtcr.Recording.StateFormatException($"unknown recorded method {method} of IKvSession"),
                 };
             }
@@ -165,7 +165,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1);
+                writer.WriteInt32(847229247);
                 writer.WriteString(Name);
                 writer.WriteInt32(Capacity);
                 writer.WriteInt64(Badge);
@@ -191,7 +191,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(3);
+                writer.WriteInt32(2021872691);
                 writer.WriteString(Label);
                 writer.WriteInt64(Badge);
                 writer.WriteInt64(Sequence);
@@ -211,7 +211,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(4);
+                writer.WriteInt32(151600524);
                 writer.WriteInt64(unchecked((long)Mode));
             }
 
@@ -229,7 +229,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(5);
+                writer.WriteInt32(1043244830);
                 writer.WriteInt64(Bytes);
                 writer.WriteBoolean(Hard);
             }
@@ -248,7 +248,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(6);
+                writer.WriteInt32(599483393);
             }
 
             internal static ClearLimitCall Read(ref global::Rtcr.Recording.StateReader reader) => new();
@@ -265,7 +265,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(7);
+                writer.WriteInt32(1199734649);
                 writer.WriteInt64(Bucket);
             }
 

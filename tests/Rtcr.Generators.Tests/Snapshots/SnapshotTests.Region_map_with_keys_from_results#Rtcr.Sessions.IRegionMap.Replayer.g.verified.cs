@@ -21,7 +21,6 @@ namespace Rtcr.Sessions
                     {
                         var created = target.Dataspace();
                         context.MapBadge(call.Badge, context.BadgeOf(created));
-                        if (call.Object is { } child) global::Rtcr.Sessions.DataspaceReplayer.ReplayCreations(child, context.Resolve(created), context);
                         break;
                     }
                 }
@@ -43,29 +42,11 @@ namespace Rtcr.Sessions
                         break;
                 }
             }
-            foreach (var creation in state.Objects)
-            {
-                switch (creation)
-                {
-                    case RegionMapRecordedState.DataspaceCall { Object: { } child } call:
-                        global::Rtcr.Sessions.DataspaceReplayer.ReplaySettings(child, context.Resolve(Translate<global::Rtcr.Sessions.IDataspace>(context, call.Badge, "IDataspace created by IRegionMap.Dataspace")), context);
-                        break;
-                }
-            }
         }
 
         /// <summary>Restores hook-captured state: of the created objects first, then of <paramref name="target"/> itself.</summary>
         public static void RestoreHooks(RegionMapRecordedState state, global::Rtcr.Sessions.IRegionMap target, global::Rtcr.Recording.IReplayContext context)
         {
-            foreach (var creation in state.Objects)
-            {
-                switch (creation)
-                {
-                    case RegionMapRecordedState.DataspaceCall { Object: { } child } call:
-                        global::Rtcr.Sessions.DataspaceReplayer.RestoreHooks(child, context.Resolve(Translate<global::Rtcr.Sessions.IDataspace>(context, call.Badge, "IDataspace created by IRegionMap.Dataspace")), context);
-                        break;
-                }
-            }
         }
 
         private static global::Rtcr.Capabilities.Cap<T> Translate<T>(global::Rtcr.Recording.IReplayContext context, long badge, string use) where T : class

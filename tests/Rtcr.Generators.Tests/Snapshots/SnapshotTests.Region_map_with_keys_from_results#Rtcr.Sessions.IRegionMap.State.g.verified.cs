@@ -12,7 +12,7 @@ namespace Rtcr.Sessions
     public sealed partial class RegionMapRecordedState
     {
         /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = -332134929;
+        public const int Schema = 218433310;
 
         /// <summary>The latest call per key, in the order the keys were first set.</summary>
         public global::System.Collections.Generic.List<Setting> Settings { get; } = new();
@@ -46,11 +46,11 @@ namespace Rtcr.Sessions
             for (int i = 0; i < settings; i++)
             {
                 string key = reader.ReadRequiredString();
-                state.Settings.Add(new Setting(key, Call.ReadCall(ref reader)));
+                state.Settings.Add(new Setting(key, Call.ReadFrom(ref reader)));
             }
             int objects = ReadCount(ref reader);
             for (int i = 0; i < objects; i++)
-                state.Objects.Add(Call.ReadCall(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IRegionMap"));
+                state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IRegionMap"));
             return state;
         }
 
@@ -90,14 +90,14 @@ namespace Rtcr.Sessions
 
             internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
 
-            internal static Call ReadCall(ref global::Rtcr.Recording.StateReader reader)
+            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
             {
                 int method = reader.ReadInt32();
                 return method switch
                 {
-                    1 => AttachCall.Read(ref reader),
-                    3 => FaultHandlerCall.Read(ref reader),
-                    5 => DataspaceCall.Read(ref reader),
+                    145305188 => AttachCall.Read(ref reader),
+                    746292313 => FaultHandlerCall.Read(ref reader),
+                    207517317 => DataspaceCall.Read(ref reader),
                     _ => throw new global::Rtcr.Recording.StateFormatException($"unknown recorded method {method} of IRegionMap"),
                 };
             }
@@ -123,7 +123,7 @@ namespace Rtcr.Sessions
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1);
+                writer.WriteInt32(145305188);
                 writer.WriteInt64(Dataspace);
                 writer.WriteInt64(Size);
                 writer.WriteInt64(Offset);
@@ -146,7 +146,7 @@ namespace Rtcr.Sessions
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(3);
+                writer.WriteInt32(746292313);
                 writer.WriteInt64(Handler);
             }
 
@@ -154,7 +154,7 @@ namespace Rtcr.Sessions
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRegionMap.Dataspace"/>.</summary>
-        public sealed record DataspaceCall(long Badge, long Sequence, global::Rtcr.Sessions.DataspaceState? Object) : Creation(Badge, Sequence)
+        public sealed record DataspaceCall(long Badge, long Sequence) : Creation(Badge, Sequence)
         {
             /// <inheritdoc />
             public override string Method => "Dataspace";
@@ -163,18 +163,16 @@ namespace Rtcr.Sessions
             public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, global::System.Array.Empty<string>());
 
             /// <inheritdoc />
-            public override global::Rtcr.Recording.ObjectRecord ToObjectRecord() => new(Badge, "IDataspace", ToRecord("creates"), Object?.SettingRecords() ?? global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>(), Object?.ObjectRecords() ?? global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>());
+            public override global::Rtcr.Recording.ObjectRecord ToObjectRecord() => new(Badge, "IDataspace", ToRecord("creates"), global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>(), global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>());
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(5);
+                writer.WriteInt32(207517317);
                 writer.WriteInt64(Badge);
                 writer.WriteInt64(Sequence);
-                writer.WriteBoolean(Object is not null);
-                Object?.Write(writer);
             }
 
-            internal static DataspaceCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64(), reader.ReadInt64(), reader.ReadBoolean() ? global::Rtcr.Sessions.DataspaceState.Read(ref reader) : null);
+            internal static DataspaceCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64(), reader.ReadInt64());
         }
     }
 }

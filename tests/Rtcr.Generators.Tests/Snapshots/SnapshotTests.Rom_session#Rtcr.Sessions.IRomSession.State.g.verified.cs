@@ -12,7 +12,7 @@ namespace Rtcr.Sessions
     public sealed partial class RomSessionState : global::Rtcr.Recording.ISessionState
     {
         /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = -1777984547;
+        public const int Schema = -2121851287;
 
         /// <summary>Creates an empty state of a session created with <paramref name="args"/>.</summary>
         public RomSessionState(global::Rtcr.Services.SessionArgs args) => Args = args;
@@ -67,7 +67,7 @@ namespace Rtcr.Sessions
         {
             string service = reader.ReadRequiredString();
             if (service != "ROM")
-                throw new global::Rtcr.Recording.StateFormatException($"expected the state of a ROM session, found one of '{service}'");
+                throw new global::Rtcr.Recording.StateFormatException("expected the state of a ROM session, found one of '" + service + "'");
             int schema = reader.ReadInt32();
             if (schema != Schema)
                 throw new global::Rtcr.Recording.StateFormatException($"the state was recorded for another version of IRomSession (schema {schema}, this build has {Schema})");
@@ -79,11 +79,11 @@ namespace Rtcr.Sessions
             for (int i = 0; i < settings; i++)
             {
                 string key = reader.ReadRequiredString();
-                state.Settings.Add(new Setting(key, Call.ReadCall(ref reader)));
+                state.Settings.Add(new Setting(key, Call.ReadFrom(ref reader)));
             }
             int objects = ReadCount(ref reader);
             for (int i = 0; i < objects; i++)
-                state.Objects.Add(Call.ReadCall(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IRomSession"));
+                state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IRomSession"));
             return state;
         }
 
@@ -126,13 +126,13 @@ namespace Rtcr.Sessions
 
             internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
 
-            internal static Call ReadCall(ref global::Rtcr.Recording.StateReader reader)
+            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
             {
                 int method = reader.ReadInt32();
                 return method switch
                 {
-                    1 => DataspaceCall.Read(ref reader),
-                    2 => SighCall.Read(ref reader),
+                    207517317 => DataspaceCall.Read(ref reader),
+                    224607646 => SighCall.Read(ref reader),
                     _ => throw new global::Rtcr.Recording.StateFormatException($"unknown recorded method {method} of IRomSession"),
                 };
             }
@@ -148,7 +148,7 @@ namespace Rtcr.Sessions
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRomSession.Dataspace"/>.</summary>
-        public sealed record DataspaceCall(long Badge, long Sequence, global::Rtcr.Sessions.DataspaceState? Object) : Creation(Badge, Sequence)
+        public sealed record DataspaceCall(long Badge, long Sequence) : Creation(Badge, Sequence)
         {
             /// <inheritdoc />
             public override string Method => "Dataspace";
@@ -157,18 +157,16 @@ namespace Rtcr.Sessions
             public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, global::System.Array.Empty<string>());
 
             /// <inheritdoc />
-            public override global::Rtcr.Recording.ObjectRecord ToObjectRecord() => new(Badge, "IDataspace", ToRecord("creates"), Object?.SettingRecords() ?? global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>(), Object?.ObjectRecords() ?? global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>());
+            public override global::Rtcr.Recording.ObjectRecord ToObjectRecord() => new(Badge, "IDataspace", ToRecord("creates"), global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>(), global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>());
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1);
+                writer.WriteInt32(207517317);
                 writer.WriteInt64(Badge);
                 writer.WriteInt64(Sequence);
-                writer.WriteBoolean(Object is not null);
-                Object?.Write(writer);
             }
 
-            internal static DataspaceCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64(), reader.ReadInt64(), reader.ReadBoolean() ? global::Rtcr.Sessions.DataspaceState.Read(ref reader) : null);
+            internal static DataspaceCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64(), reader.ReadInt64());
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRomSession.Sigh"/>; capabilities by badge.</summary>
@@ -182,7 +180,7 @@ namespace Rtcr.Sessions
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(2);
+                writer.WriteInt32(224607646);
                 writer.WriteInt64(Handler);
             }
 
