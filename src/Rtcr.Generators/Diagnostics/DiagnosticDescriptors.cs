@@ -28,13 +28,13 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedParameterType = new(
         "RTCR004",
         "Type cannot be recorded",
-        "'{0}' of recorded method '{1}' has type '{2}', which the state model cannot store; use bool, byte, short, int, long, uint, ulong, double, string, an enum or Cap<T>, or mark the method [Query]/[Captures] and capture the state in a hook",
+        "Parameter '{0}' of recorded method '{1}' has type '{2}', which the state model cannot store; use bool, byte, short, int, long, uint, ulong, double, string, an enum or Cap<T>, or mark the method [Query]/[Captures] and capture the state in a hook",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink("RTCR004"));
 
     public static readonly DiagnosticDescriptor NotAnInterface = new(
         "RTCR005",
         "Only non-generic interfaces can be recorded",
-        "'{0}' is marked [{1}] but is {2}; the generator records non-generic interfaces only: move the attribute to the interface the object implements",
+        "'{0}' is marked [{1}] but is {2}; the generator records non-generic interfaces only: {3}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink("RTCR005"));
 
     public static readonly DiagnosticDescriptor InaccessibleInterface = new(
@@ -45,8 +45,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MutableComponentField = new(
         "RTCR007",
-        "Component keeps mutable state in a field",
-        "Field '{0}' of component '{1}' is mutable; a component's state must live in its RAM dataspaces and capabilities, or a restore will lose it: make the field readonly/const, or move the value into component memory",
+        "Component keeps mutable state in a field or auto-property",
+        "'{0}' of component '{1}' is a mutable field or auto-property; a component's state must live in its RAM dataspaces and capabilities, or a restore will lose it: make it readonly, const or get/init-only, or move the value into component memory",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink("RTCR007"));
 
     public static readonly DiagnosticDescriptor UnknownKeyArg = new(
@@ -82,7 +82,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedMember = new(
         "RTCR013",
         "Member cannot be recorded",
-        "'{0}' is {1}; a recorded interface may declare only non-generic methods: turn it into a method with a recording attribute",
+        "'{0}' is {1}, which a recorded interface cannot declare: {2}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink("RTCR013"));
 
     public static readonly DiagnosticDescriptor KeyFromResultNeedsResult = new(

@@ -52,18 +52,21 @@ internal sealed class InterfaceParser
         string attributeName = sessionAttribute is null ? "RtcrRpcObject" : "RtcrSession";
         if (_type.TypeKind != TypeKind.Interface)
         {
-            Report(DiagnosticDescriptors.NotAnInterface, null, _type.Name, attributeName, "a " + KindName(_type));
+            Report(DiagnosticDescriptors.NotAnInterface, null, _type.Name, attributeName, "a " + KindName(_type),
+                "put the attribute on the interface through which clients call the object, and implement that interface");
             return null;
         }
         if (_type.IsGenericType)
         {
-            Report(DiagnosticDescriptors.NotAnInterface, null, _type.Name, attributeName, "a generic interface");
+            Report(DiagnosticDescriptors.NotAnInterface, null, _type.Name, attributeName, "a generic interface",
+                "declare a non-generic interface that fixes the type arguments (interface IIntStore : IStore<int>) and mark that one");
             return null;
         }
         for (var outer = _type.ContainingType; outer is not null; outer = outer.ContainingType)
             if (outer.IsGenericType)
             {
-                Report(DiagnosticDescriptors.NotAnInterface, null, _type.Name, attributeName, "nested in the generic type '" + outer.Name + "'");
+                Report(DiagnosticDescriptors.NotAnInterface, null, _type.Name, attributeName, "nested in the generic type '" + outer.Name + "'",
+                    "move the interface out of the generic type");
                 return null;
             }
         string? accessibility = EffectiveAccessibility(_type);
@@ -147,7 +150,8 @@ internal sealed class InterfaceParser
                 if (member.IsStatic && (member.IsAbstract || member.IsVirtual))
                 {
                     // The recorder would have to implement it, and a static member has no object to forward to.
-                    Report(DiagnosticDescriptors.UnsupportedMember, MemberLocation(member), member.Name, "a static abstract member");
+                    Report(DiagnosticDescriptors.UnsupportedMember, MemberLocation(member), member.Name, "a static abstract member",
+                        "move it to an interface that is not recorded");
                     continue;
                 }
                 if (member.IsStatic || !member.IsAbstract) continue;
@@ -158,7 +162,10 @@ internal sealed class InterfaceParser
                         if (spec is not null) methods.Add(spec);
                         break;
                     case IPropertySymbol or IEventSymbol:
-                        Report(DiagnosticDescriptors.UnsupportedMember, MemberLocation(member), member.Name, member is IPropertySymbol ? "a property" : "an event");
+                        Report(DiagnosticDescriptors.UnsupportedMember, MemberLocation(member), member.Name, member is IPropertySymbol ? "a property" : "an event",
+                            member is IPropertySymbol
+                                ? "replace it by a [Query] method that reads the value and, if it can be set, a [Sets] method that sets it"
+                                : "replace it by a [Sets] method that takes the Cap<ISignalContext> to notify, as Genode sessions do");
                         break;
                 }
             }
@@ -171,18 +178,21 @@ internal sealed class InterfaceParser
         var location = MemberLocation(method);
         if (method.IsGenericMethod)
         {
-            Report(DiagnosticDescriptors.UnsupportedMember, location, method.Name, "a generic method");
+            Report(DiagnosticDescriptors.UnsupportedMember, location, method.Name, "a generic method",
+                "declare one non-generic method per type argument it is called with");
             return null;
         }
 
         if (method.ReturnsByRef || method.ReturnsByRefReadonly)
         {
-            Report(DiagnosticDescriptors.UnsupportedMember, location, method.Name, "a method returning by reference");
+            Report(DiagnosticDescriptors.UnsupportedMember, location, method.Name, "a method returning by reference",
+                "return the value itself");
             return null;
         }
         if (IsPointer(method.ReturnType) || method.Parameters.Any(p => IsPointer(p.Type)))
         {
-            Report(DiagnosticDescriptors.UnsupportedMember, location, method.Name, "a method with pointer types");
+            Report(DiagnosticDescriptors.UnsupportedMember, location, method.Name, "a method with pointer types",
+                "pass a Span<T> or array to a [Query] method, or share memory through a dataspace capability");
             return null;
         }
 
@@ -250,7 +260,7 @@ internal sealed class InterfaceParser
             if (recorded && (kind == ValueKind.Unsupported || parameter.RefKind != RefKind.None))
             {
                 string typeName = (parameter.RefKind == RefKind.None ? "" : parameter.RefKind.ToString().ToLowerInvariant() + " ") + parameter.Type.ToDisplayString();
-                Report(DiagnosticDescriptors.UnsupportedParameterType, ParameterTypeLocation(parameter) ?? location, "Parameter '" + parameter.Name + "'", method.Name, typeName);
+                Report(DiagnosticDescriptors.UnsupportedParameterType, ParameterTypeLocation(parameter) ?? location, parameter.Name, method.Name, typeName);
                 valid = false;
             }
             if (replayWithResult)
