@@ -43,7 +43,7 @@ public sealed class RecorderRaceTests
         for (int round = 0; round < Rounds; round++)
         {
             var (recorder, inner) = NewSession(kernel);
-            Race(recorder, 500, what);
+            Race(recorder, 20, what);
 
             var recorded = recorder.Capture().ToRecord().Settings.Single(s => s.Key == key);
             long actual = Read(inner, key == "value" ? "Value" : "Entry");
