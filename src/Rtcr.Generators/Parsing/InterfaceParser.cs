@@ -475,11 +475,15 @@ internal sealed class InterfaceParser
         };
     }
 
-    /// <summary>A hash of the recorded shape: methods, their ids, kinds, keys and parameter types.</summary>
+    /// <summary>
+    /// A hash of the recorded shape: the recorded methods (by wire id, so declaration order does not matter),
+    /// their kinds, keys and parameter types. [Query] and [Captures] methods are not part of it: adding,
+    /// removing or changing them keeps old states readable (docs/schema-compatibility.md).
+    /// </summary>
     private int Schema(List<MethodSpec> methods)
     {
         var text = new StringBuilder(_type.ToDisplayString());
-        foreach (var m in methods.Where(m => m.Kind is not (RecordingKind.Query or RecordingKind.Captures)))
+        foreach (var m in methods.Where(m => m.Kind is not (RecordingKind.Query or RecordingKind.Captures)).OrderBy(m => m.Id))
         {
             text.Append('|').Append(m.Id).Append(m.Kind).Append(m.Name).Append(m.Key).Append(m.KeyArg).Append(m.KeyFromResult).Append(m.ReturnType);
             foreach (var p in m.Parameters) text.Append(',').Append(p.Type);
