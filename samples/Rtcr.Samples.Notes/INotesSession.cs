@@ -3,7 +3,7 @@ using Rtcr.Capabilities;
 namespace Rtcr.Samples.Notes;
 
 /// <summary>A notes session: creates, and destroys, notes (RPC objects of their own).</summary>
-[RtcrSession("Notes", RestoreOrder = 60)]
+[RtcrSession("Notes", RestoreOrder = 70)]
 public interface INotesSession
 {
     /// <summary>Creates a note with a title; the client gets a capability to it.</summary>
