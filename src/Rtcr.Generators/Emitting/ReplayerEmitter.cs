@@ -13,7 +13,6 @@ namespace Rtcr.Generators.Emitting;
 internal static class ReplayerEmitter
 {
     private const string ReplayContext = "global::Rtcr.Recording.IReplayContext";
-    private const string Missing = "global::Rtcr.Recording.MissingObjectException";
 
     public static string Emit(InterfaceSpec spec)
     {
@@ -40,7 +39,6 @@ internal static class ReplayerEmitter
         EmitReplayCreations(w, spec);
         EmitReplaySettings(w, spec);
         EmitRestoreHooks(w, spec);
-        EmitHelpers(w, spec);
 
         w.Close();
         if (hasNamespace) w.Close();
@@ -181,7 +179,7 @@ internal static class ReplayerEmitter
             var names = m.Created!.Names!;
             string what = ValueCode.Literal($"{m.Created.InterfaceName} created by {spec.Name}.{m.Name}");
             w.Line($"case {state}.{m.CallType} {{ Object: {{ }} child }} call:");
-            w.Line($"    {names.Replayer}.{phase}(child, context.Resolve(Translate<{m.Created.Interface}>(context, call.Badge, {what})), context);");
+            w.Line($"    {names.Replayer}.{phase}(child, context.Resolve({Translate(spec, m.Created.Interface, "call.Badge", what)}), context);");
             w.Line("    break;");
         }
         w.Close();
@@ -190,24 +188,10 @@ internal static class ReplayerEmitter
 
     private static string Arguments(InterfaceSpec spec, MethodSpec m) =>
         string.Join(", ", m.Parameters.Select(p => p.Kind == ValueKind.Capability
-            ? $"Translate<{p.CapTarget}>(context, call.{Naming.Property(p)}, {ValueCode.Literal($"argument '{p.PlainName}' of {spec.Name}.{m.Name}")})"
+            ? Translate(spec, p.CapTarget!, "call." + Naming.Property(p), ValueCode.Literal($"argument '{p.PlainName}' of {spec.Name}.{m.Name}"))
             : "call." + Naming.Property(p)));
 
-    private static void EmitHelpers(SourceWriter w, InterfaceSpec spec)
-    {
-        bool translates = spec.Methods.Any(m => (m.Kind is RecordingKind.Creates or RecordingKind.Sets && m.Parameters.Any(p => p.Kind == ValueKind.Capability))
-                                                 || (m.Kind == RecordingKind.Creates && m.Created!.Names is not null));
-        if (!translates) return;
-        w.Open($"private static global::Rtcr.Capabilities.Cap<T> Translate<T>({ReplayContext} context, long badge, string use) where T : class");
-        w.Line("// Badge 0 is the invalid capability: recorded as such, replayed as such.");
-        w.Line("if (badge == 0) return default;");
-        w.Open("try");
-        w.Line("return context.Translate<T>(badge);");
-        w.Close();
-        w.Open($"catch ({Missing})");
-        w.Line("// Say which recorded call needs the object, not only which badge is missing.");
-        w.Line($"throw new {Missing}(badge, {ValueCode.Literal(spec.IsSession ? spec.Service + " session" : spec.Name)} + \": \" + use);");
-        w.Close();
-        w.Close();
-    }
+    /// <summary>Translation of a recorded capability; a missing object's error names <paramref name="use"/>.</summary>
+    private static string Translate(InterfaceSpec spec, string target, string badge, string use) =>
+        $"global::Rtcr.Recording.RecordedCapabilities.Translate<{target}>(context, {badge}, {ValueCode.Literal(spec.IsSession ? spec.Service + " session" : spec.Name)}, {use})";
 }

@@ -33,38 +33,19 @@ namespace Rtcr.TestServices
         /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
         public static CursorState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            int schema = reader.ReadInt32();
-            if (schema != Schema)
-                throw new global::Rtcr.Recording.StateFormatException($"the state was recorded for another version of ICursor (schema {schema}, this build has {Schema})");
+            global::Rtcr.Recording.StateFormat.ReadSchema(ref reader, Schema, "ICursor");
             var state = new CursorState();
-            int settings = ReadCount(ref reader);
+            int settings = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "ICursor");
             for (int i = 0; i < settings; i++)
-            {
-                string key = reader.ReadRequiredString();
-                state.Settings.Add(new Setting(key, Call.ReadFrom(ref reader)));
-            }
+                state.Settings.Add(new Setting(reader.ReadRequiredString(), Call.ReadFrom(ref reader)));
             return state;
         }
 
-        private static int ReadCount(ref global::Rtcr.Recording.StateReader reader)
-        {
-            int count = reader.ReadInt32();
-            return count >= 0 ? count : throw new global::Rtcr.Recording.StateFormatException($"negative element count {count} in a ICursor state");
-        }
-
         /// <summary>The canonical form of <see cref="Settings"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords()
-        {
-            var records = new global::System.Collections.Generic.List<global::Rtcr.Recording.RecordedCall>(Settings.Count);
-            foreach (var setting in Settings) records.Add(setting.Call.ToRecord(setting.Key));
-            return records;
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::Rtcr.Recording.StateFormat.Records(Settings, static setting => setting.Call.ToRecord(setting.Key));
 
         /// <summary>The canonical form of the created objects (this interface creates none).</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords()
-        {
-            return global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>();
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>();
 
         /// <summary>The latest call recorded under <paramref name="Key"/>.</summary>
         public sealed record Setting(string Key, Call Call);
@@ -86,7 +67,7 @@ namespace Rtcr.TestServices
                 return method switch
                 {
                     1467093969 => SeekCall.Read(ref reader),
-                    _ => throw new global::Rtcr.Recording.StateFormatException($"unknown recorded method {method} of ICursor"),
+                    _ => throw new global::Rtcr.Recording.StateFormatException("unknown recorded method " + method + " of ICursor"),
                 };
             }
         }

@@ -35,10 +35,10 @@ namespace Rtcr.Sessions
                 switch (setting.Call)
                 {
                     case RegionMapRecordedState.AttachCall call:
-                        target.Attach(Translate<global::Rtcr.Sessions.IDataspace>(context, call.Dataspace, "argument 'dataspace' of IRegionMap.Attach"), call.Size, call.Offset, call.At, call.Writable, call.Executable);
+                        target.Attach(global::Rtcr.Recording.RecordedCapabilities.Translate<global::Rtcr.Sessions.IDataspace>(context, call.Dataspace, "IRegionMap", "argument 'dataspace' of IRegionMap.Attach"), call.Size, call.Offset, call.At, call.Writable, call.Executable);
                         break;
                     case RegionMapRecordedState.FaultHandlerCall call:
-                        target.FaultHandler(Translate<global::Rtcr.Sessions.ISignalContext>(context, call.Handler, "argument 'handler' of IRegionMap.FaultHandler"));
+                        target.FaultHandler(global::Rtcr.Recording.RecordedCapabilities.Translate<global::Rtcr.Sessions.ISignalContext>(context, call.Handler, "IRegionMap", "argument 'handler' of IRegionMap.FaultHandler"));
                         break;
                 }
             }
@@ -49,19 +49,5 @@ namespace Rtcr.Sessions
         {
         }
 
-        private static global::Rtcr.Capabilities.Cap<T> Translate<T>(global::Rtcr.Recording.IReplayContext context, long badge, string use) where T : class
-        {
-            // Badge 0 is the invalid capability: recorded as such, replayed as such.
-            if (badge == 0) return default;
-            try
-            {
-                return context.Translate<T>(badge);
-            }
-            catch (global::Rtcr.Recording.MissingObjectException)
-            {
-                // Say which recorded call needs the object, not only which badge is missing.
-                throw new global::Rtcr.Recording.MissingObjectException(badge, "IRegionMap" + ": " + use);
-            }
-        }
     }
 }

@@ -12,7 +12,7 @@ namespace Rtcr.Sessions
     public sealed partial class RegionMapRecordedState
     {
         /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = 218433310;
+        public const int Schema = 1189474948;
 
         /// <summary>The latest call per key, in the order the keys were first set.</summary>
         public global::System.Collections.Generic.List<Setting> Settings { get; } = new();
@@ -38,43 +38,22 @@ namespace Rtcr.Sessions
         /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
         public static RegionMapRecordedState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            int schema = reader.ReadInt32();
-            if (schema != Schema)
-                throw new global::Rtcr.Recording.StateFormatException($"the state was recorded for another version of IRegionMap (schema {schema}, this build has {Schema})");
+            global::Rtcr.Recording.StateFormat.ReadSchema(ref reader, Schema, "IRegionMap");
             var state = new RegionMapRecordedState();
-            int settings = ReadCount(ref reader);
+            int settings = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IRegionMap");
             for (int i = 0; i < settings; i++)
-            {
-                string key = reader.ReadRequiredString();
-                state.Settings.Add(new Setting(key, Call.ReadFrom(ref reader)));
-            }
-            int objects = ReadCount(ref reader);
+                state.Settings.Add(new Setting(reader.ReadRequiredString(), Call.ReadFrom(ref reader)));
+            int objects = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IRegionMap");
             for (int i = 0; i < objects; i++)
                 state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IRegionMap"));
             return state;
         }
 
-        private static int ReadCount(ref global::Rtcr.Recording.StateReader reader)
-        {
-            int count = reader.ReadInt32();
-            return count >= 0 ? count : throw new global::Rtcr.Recording.StateFormatException($"negative element count {count} in a IRegionMap state");
-        }
-
         /// <summary>The canonical form of <see cref="Settings"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords()
-        {
-            var records = new global::System.Collections.Generic.List<global::Rtcr.Recording.RecordedCall>(Settings.Count);
-            foreach (var setting in Settings) records.Add(setting.Call.ToRecord(setting.Key));
-            return records;
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::Rtcr.Recording.StateFormat.Records(Settings, static setting => setting.Call.ToRecord(setting.Key));
 
         /// <summary>The canonical form of <see cref="Objects"/>, in creation order.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords()
-        {
-            var records = new global::System.Collections.Generic.List<global::Rtcr.Recording.ObjectRecord>(Objects.Count);
-            foreach (var creation in Objects) records.Add(creation.ToObjectRecord());
-            return records;
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::Rtcr.Recording.StateFormat.Records(Objects, static creation => creation.ToObjectRecord());
 
         /// <summary>The latest call recorded under <paramref name="Key"/>.</summary>
         public sealed record Setting(string Key, Call Call);
@@ -98,7 +77,7 @@ namespace Rtcr.Sessions
                     145305188 => AttachCall.Read(ref reader),
                     746292313 => FaultHandlerCall.Read(ref reader),
                     207517317 => DataspaceCall.Read(ref reader),
-                    _ => throw new global::Rtcr.Recording.StateFormatException($"unknown recorded method {method} of IRegionMap"),
+                    _ => throw new global::Rtcr.Recording.StateFormatException("unknown recorded method " + method + " of IRegionMap"),
                 };
             }
         }

@@ -74,7 +74,7 @@ namespace Rtcr.Sessions
                 switch (setting.Call)
                 {
                     case RomSessionState.SighCall call:
-                        target.Sigh(Translate<global::Rtcr.Sessions.ISignalContext>(context, call.Handler, "argument 'handler' of IRomSession.Sigh"));
+                        target.Sigh(global::Rtcr.Recording.RecordedCapabilities.Translate<global::Rtcr.Sessions.ISignalContext>(context, call.Handler, "ROM session", "argument 'handler' of IRomSession.Sigh"));
                         break;
                 }
             }
@@ -85,19 +85,5 @@ namespace Rtcr.Sessions
         {
         }
 
-        private static global::Rtcr.Capabilities.Cap<T> Translate<T>(global::Rtcr.Recording.IReplayContext context, long badge, string use) where T : class
-        {
-            // Badge 0 is the invalid capability: recorded as such, replayed as such.
-            if (badge == 0) return default;
-            try
-            {
-                return context.Translate<T>(badge);
-            }
-            catch (global::Rtcr.Recording.MissingObjectException)
-            {
-                // Say which recorded call needs the object, not only which badge is missing.
-                throw new global::Rtcr.Recording.MissingObjectException(badge, "ROM session" + ": " + use);
-            }
-        }
     }
 }

@@ -38,19 +38,7 @@ namespace Rtcr.Sessions
         /// <inheritdoc />
         public void Write(global::Rtcr.Recording.StateWriter writer)
         {
-            writer.WriteString(Service);
-            writer.WriteInt32(Schema);
-            writer.WriteString(Args.Label);
-            writer.WriteInt64(Args.RamQuota);
-            writer.WriteInt64(Args.CapQuota);
-            writer.WriteInt32(Args.Extra.Count);
-            foreach (var extra in Args.Extra)
-            {
-                writer.WriteString(extra.Key);
-                writer.WriteString(extra.Value);
-            }
-            writer.WriteInt64(UpgradedRam);
-            writer.WriteInt64(UpgradedCaps);
+            global::Rtcr.Recording.StateFormat.WriteSessionHeader(writer, Service, Schema, Args, UpgradedRam, UpgradedCaps);
             writer.WriteInt32(Settings.Count);
             foreach (var setting in Settings)
             {
@@ -65,52 +53,25 @@ namespace Rtcr.Sessions
         /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
         public static RomSessionState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            string service = reader.ReadRequiredString();
-            if (service != "ROM")
-                throw new global::Rtcr.Recording.StateFormatException("expected the state of a ROM session, found one of '" + service + "'");
-            int schema = reader.ReadInt32();
-            if (schema != Schema)
-                throw new global::Rtcr.Recording.StateFormatException($"the state was recorded for another version of IRomSession (schema {schema}, this build has {Schema})");
-            var args = new global::Rtcr.Services.SessionArgs(reader.ReadRequiredString(), reader.ReadInt64(), reader.ReadInt64());
-            int extras = ReadCount(ref reader);
-            for (int i = 0; i < extras; i++) args = args.With(reader.ReadRequiredString(), reader.ReadRequiredString());
-            var state = new RomSessionState(args) { UpgradedRam = reader.ReadInt64(), UpgradedCaps = reader.ReadInt64() };
-            int settings = ReadCount(ref reader);
+            var args = global::Rtcr.Recording.StateFormat.ReadSessionHeader(ref reader, "ROM", Schema, "IRomSession", out long upgradedRam, out long upgradedCaps);
+            var state = new RomSessionState(args) { UpgradedRam = upgradedRam, UpgradedCaps = upgradedCaps };
+            int settings = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IRomSession");
             for (int i = 0; i < settings; i++)
-            {
-                string key = reader.ReadRequiredString();
-                state.Settings.Add(new Setting(key, Call.ReadFrom(ref reader)));
-            }
-            int objects = ReadCount(ref reader);
+                state.Settings.Add(new Setting(reader.ReadRequiredString(), Call.ReadFrom(ref reader)));
+            int objects = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IRomSession");
             for (int i = 0; i < objects; i++)
                 state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IRomSession"));
             return state;
-        }
-
-        private static int ReadCount(ref global::Rtcr.Recording.StateReader reader)
-        {
-            int count = reader.ReadInt32();
-            return count >= 0 ? count : throw new global::Rtcr.Recording.StateFormatException($"negative element count {count} in a IRomSession state");
         }
 
         /// <inheritdoc />
         public global::Rtcr.Recording.SessionRecord ToRecord() => new(Service, Args, UpgradedRam, UpgradedCaps, SettingRecords(), ObjectRecords());
 
         /// <summary>The canonical form of <see cref="Settings"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords()
-        {
-            var records = new global::System.Collections.Generic.List<global::Rtcr.Recording.RecordedCall>(Settings.Count);
-            foreach (var setting in Settings) records.Add(setting.Call.ToRecord(setting.Key));
-            return records;
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::Rtcr.Recording.StateFormat.Records(Settings, static setting => setting.Call.ToRecord(setting.Key));
 
         /// <summary>The canonical form of <see cref="Objects"/>, in creation order.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords()
-        {
-            var records = new global::System.Collections.Generic.List<global::Rtcr.Recording.ObjectRecord>(Objects.Count);
-            foreach (var creation in Objects) records.Add(creation.ToObjectRecord());
-            return records;
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::Rtcr.Recording.StateFormat.Records(Objects, static creation => creation.ToObjectRecord());
 
         /// <summary>The latest call recorded under <paramref name="Key"/>.</summary>
         public sealed record Setting(string Key, Call Call);
@@ -133,7 +94,7 @@ namespace Rtcr.Sessions
                 {
                     207517317 => DataspaceCall.Read(ref reader),
                     224607646 => SighCall.Read(ref reader),
-                    _ => throw new global::Rtcr.Recording.StateFormatException($"unknown recorded method {method} of IRomSession"),
+                    _ => throw new global::Rtcr.Recording.StateFormatException("unknown recorded method " + method + " of IRomSession"),
                 };
             }
         }
