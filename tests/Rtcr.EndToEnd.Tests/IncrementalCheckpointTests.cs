@@ -256,7 +256,7 @@ public sealed class IncrementalCheckpointTests : IDisposable
     [Fact]
     public void An_image_of_format_version_1_still_restores()
     {
-        string fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "sheep_counter-v1.rtcr");
+        string fixture = Path.Combine(AppContext.BaseDirectory, "Golden", "sheep_counter-v1.rtcr"); // format version 1
         var image = ImageChain.Load(fixture, SessionRecorders.Schema);
         using var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
 
