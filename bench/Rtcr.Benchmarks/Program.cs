@@ -21,7 +21,7 @@ public static class Program
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- checkpoint-pause [--sizes 16,64,256,1024] [--iterations N]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- image-size [--sizes 16,64,256,1024] [--iterations N]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- incremental [--size 256] [--epochs 6] [--warmup 12] [--rate 100000]
-              [--patterns sequential,random,hotspot] [--only sweep|dirty1] [--plot docs/incremental-tradeoff.png]
+              [--patterns sequential,random,hotspot] [--only sweep|dirty1|threaded] [--plot docs/incremental-tradeoff.png]
         """;
 
     /// <summary>Runs the selected suite or measurement.</summary>

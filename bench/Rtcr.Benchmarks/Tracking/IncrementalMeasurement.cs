@@ -2,7 +2,7 @@ using Rtcr.Benchmarks.Support;
 
 namespace Rtcr.Benchmarks.Tracking;
 
-/// <summary>The <c>incremental</c> command: the granularity sweep, the 1%-dirty measurement and the plot.</summary>
+/// <summary>The <c>incremental</c> command: the granularity sweep, the 1%-dirty measurement, the threaded fault cost and the plot.</summary>
 public static class IncrementalMeasurement
 {
     /// <summary>Runs what <paramref name="options"/> selects.</summary>
@@ -22,6 +22,8 @@ public static class IncrementalMeasurement
             }
         }
         if (options.OnePercent) OnePercentDirty.Run(options);
+        if (options.Threaded) ThreadedFaultCost.Run(options);
+        FirstTouchCost.Run(options);
         Console.WriteLine($"load average at the end: {LoadAverage()}");
     }
 

@@ -26,11 +26,14 @@ public sealed record IncrementalOptions
     /// <summary>Whether to run the 1%-dirty measurement.</summary>
     public bool OnePercent { get; init; } = true;
 
+    /// <summary>Whether to run the threaded fault-cost measurement.</summary>
+    public bool Threaded { get; init; } = true;
+
     /// <summary>Where to write the trade-off plot (PNG), or null for none.</summary>
     public string? PlotPath { get; init; }
 
     /// <summary>
-    /// Parses <c>--size MiB --epochs N --warmup N --rate R --patterns a,b --plot FILE --only sweep|dirty1</c>.
+    /// Parses <c>--size MiB --epochs N --warmup N --rate R --patterns a,b --plot FILE --only sweep|dirty1|threaded</c>.
     /// </summary>
     /// <exception cref="ArgumentException">An option is unknown or its value is missing or invalid.</exception>
     public static IncrementalOptions Parse(IReadOnlyList<string> args)
@@ -51,9 +54,10 @@ public sealed record IncrementalOptions
                 "--plot" => o with { PlotPath = Value() },
                 "--only" => Value() switch
                 {
-                    "sweep" => o with { OnePercent = false },
-                    "dirty1" => o with { Sweep = false },
-                    var other => throw new ArgumentException($"--only takes 'sweep' or 'dirty1', not '{other}'"),
+                    "sweep" => o with { OnePercent = false, Threaded = false },
+                    "dirty1" => o with { Sweep = false, Threaded = false },
+                    "threaded" => o with { Sweep = false, OnePercent = false },
+                    var other => throw new ArgumentException($"--only takes 'sweep', 'dirty1' or 'threaded', not '{other}'"),
                 },
                 _ => throw new ArgumentException($"unknown option '{name}' of 'incremental'"),
             };

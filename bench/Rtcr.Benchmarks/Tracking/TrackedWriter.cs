@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rtcr.Benchmarks.Support;
 using Rtcr.Checkpoint;
 using Rtcr.Samples;
 using Rtcr.Sessions;
@@ -7,7 +8,7 @@ using Rtcr.Tracking;
 namespace Rtcr.Benchmarks.Tracking;
 
 /// <summary>
-/// A deterministic host running one <c>memory_writer</c> child, tracked or not, whose working set is
+/// A host running one <c>memory_writer</c> child, tracked or not, whose working set is
 /// filled with a non-zero pattern before the first checkpoint (so no copy reads never-touched pages,
 /// and every write the child does changes the bytes it writes to). Its epochs are timer ticks: in
 /// deterministic execution the writer's steps and the fault handler run on the calling thread, so
@@ -44,11 +45,11 @@ public sealed class TrackedWriter : IDisposable
         $"<config working_set=\"{size}\" pattern=\"{pattern}\" rate=\"{rate}\" interval_ms=\"100\" seed=\"1\"/>";
 
     /// <summary>Starts a writer; <paramref name="tracking"/> null runs it untracked.</summary>
-    public static TrackedWriter Start(long size, string pattern, long rate, TrackingOptions? tracking)
+    public static TrackedWriter Start(long size, string pattern, long rate, TrackingOptions? tracking, ExecutionMode mode = ExecutionMode.Deterministic)
     {
         // Deltas are measured at every granularity, also where they hold more than the whole memory
         // (the default policy would take a full image then).
-        var host = new ComponentHost(ExecutionMode.Deterministic)
+        var host = new ComponentHost(mode)
         {
             IncrementalPolicy = new IncrementalPolicy { MaxChainLength = int.MaxValue, MaxDeltaShare = double.PositiveInfinity },
         };
@@ -59,21 +60,29 @@ public sealed class TrackedWriter : IDisposable
         return writer;
     }
 
-    /// <summary>Runs one epoch (one timer tick of the child) and returns its wall time.</summary>
-    public TimeSpan RunEpoch()
+    /// <summary>
+    /// Deterministic execution: runs one epoch (one timer tick of the child); returns its wall time
+    /// and the CPU time of this thread, in milliseconds.
+    /// </summary>
+    public (double WallMs, double CpuMs) RunEpoch()
     {
+        double c0 = ThreadCpuClock.NowMs();
         long t0 = Stopwatch.GetTimestamp();
         Host.RunTicks(Child, ++_ticks);
-        return Stopwatch.GetElapsedTime(t0);
+        return (Stopwatch.GetElapsedTime(t0).TotalMilliseconds, ThreadCpuClock.NowMs() - c0);
     }
 
-    /// <summary>Checkpoints the child, timing the whole call.</summary>
-    public (CheckpointImage Image, TimeSpan Total, TimeSpan Pause) Checkpoint(bool incremental)
+    /// <summary>
+    /// Checkpoints the child, timing the whole call (wall and this thread's CPU time, ms) and
+    /// returning the pause the checkpointer measured (wall, ms).
+    /// </summary>
+    public (CheckpointImage Image, double TotalMs, double TotalCpuMs, double PauseMs) Checkpoint(bool incremental)
     {
+        double c0 = ThreadCpuClock.NowMs();
         long t0 = Stopwatch.GetTimestamp();
         var image = Host.Checkpoint(Child, incremental);
-        var total = Stopwatch.GetElapsedTime(t0);
-        return (image, total, Host.LastPauseTime);
+        double total = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        return (image, total, ThreadCpuClock.NowMs() - c0, Host.LastPauseTime.TotalMilliseconds);
     }
 
     // Straight into the RAM behind the working set, not through the child's address space: this
