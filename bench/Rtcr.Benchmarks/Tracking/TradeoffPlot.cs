@@ -6,7 +6,7 @@ namespace Rtcr.Benchmarks.Tracking;
 /// <summary>
 /// Draws the granularity trade-off of the sweep: one panel per pattern, x = granularity (log 2),
 /// y = milliseconds per epoch (log 10) of the child's runtime overhead, the incremental checkpoint
-/// and their sum under write tracking, with the full checkpoint and adaptive mode as horizontal lines.
+/// (total and pause) and the cost (overhead + total) under write tracking, with the full checkpoint and adaptive mode as horizontal lines.
 /// </summary>
 public static class TradeoffPlot
 {
@@ -20,7 +20,7 @@ public static class TradeoffPlot
         var patterns = results.Select(r => r.Pattern).Distinct().ToArray();
         var multiplot = new Multiplot();
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
-        multiplot.AddPlots(patterns.Length);
+        multiplot.AddPlots(patterns.Length + 1); // the last panel holds only the legend, so the data panels keep one width
         for (int p = 0; p < patterns.Length; p++)
         {
             var plot = multiplot.GetPlot(p);
@@ -28,7 +28,8 @@ public static class TradeoffPlot
                 .OrderBy(r => r.Setup.Granularity).ToArray();
             double[] xs = rows.Select(r => Math.Log2(r.Setup.Granularity)).ToArray();
             Line(plot, xs, rows.Select(r => r.RuntimeOverheadMs), $"runtime overhead (≤ {FloorMs} drawn at {FloorMs})", Colors.OrangeRed, LinePattern.Dashed);
-            Line(plot, xs, rows.Select(r => r.TotalMs), "incremental checkpoint", Colors.SteelBlue, LinePattern.Dashed);
+            Line(plot, xs, rows.Select(r => r.TotalMs), "incremental checkpoint, total", Colors.SteelBlue, LinePattern.Dashed);
+            Line(plot, xs, rows.Select(r => r.PauseMs), "incremental checkpoint, pause", Colors.SteelBlue, LinePattern.Dotted);
             Line(plot, xs, rows.Select(r => r.CostMs), "cost (sum)", Colors.Black, LinePattern.Solid);
             var full = plot.Add.HorizontalLine(Log(rows.Select(r => r.FullTotalMs).Average()));
             full.Color = Colors.Gray;
@@ -51,11 +52,14 @@ public static class TradeoffPlot
             plot.Axes.Bottom.Label.Text = "granularity (write tracking)";
             plot.Axes.Title.Label.Text = $"{patterns[p]}";
             plot.Axes.AutoScale();
-            if (p == patterns.Length - 1) plot.ShowLegend(Edge.Bottom);
-            else plot.HideLegend();
+            plot.HideLegend();
         }
         multiplot.GetPlot(0).Axes.Title.Label.Text += $" ({subtitle})";
-        multiplot.SavePng(path, 480 * patterns.Length, 560);
+        var legend = multiplot.GetPlot(patterns.Length);
+        legend.Layout.Frameless();
+        legend.HideGrid();
+        legend.ShowLegend(multiplot.GetPlot(0).GetPlottables().SelectMany(x => x.LegendItems).ToArray(), Alignment.MiddleLeft);
+        multiplot.SavePng(path, 430 * (patterns.Length + 1), 480);
     }
 
     private static double Log(double ms) => Math.Log10(Math.Max(ms, FloorMs));
