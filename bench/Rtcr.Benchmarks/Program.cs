@@ -40,7 +40,18 @@ public static class Program
                 ImageSizeReport.Run(Sizes(args), Option(args, "--iterations", 3));
                 return 0;
             case "incremental":
-                IncrementalMeasurement.Run(IncrementalOptions.Parse(args[1..]));
+                IncrementalOptions options;
+                try
+                {
+                    options = IncrementalOptions.Parse(args[1..]);
+                }
+                catch (ArgumentException ex)
+                {
+                    Console.Error.WriteLine($"incremental: {ex.Message}");
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+                }
+                IncrementalMeasurement.Run(options);
                 return 0;
             case "-h" or "--help" or "help":
                 Console.WriteLine(Usage);

@@ -83,7 +83,7 @@ public static class IncrementalSweep
             writer.RunEpoch();
             var (image, total, totalCpu, pause) = writer.Checkpoint(incremental: false);
             if (image.IsDelta || image.MemoryBytes < size) throw new InvalidOperationException($"a full checkpoint held {image.MemoryBytes} bytes, expected at least {size}");
-            if (i > 0) full.Add(new EpochSample(0, 0, 0, 0, 0, pause, total, totalCpu, image.MemoryBytes));
+            if (i > 0) full.Add(new EpochSample(0, 0, 0, 0, 0, pause, total, totalCpu, image.MemoryBytes)); // checkpoint fields only
             image = null;
             GC.Collect();
         }
@@ -95,7 +95,7 @@ public static class IncrementalSweep
 
     private static TextTable Table(IEnumerable<SweepResult> results)
     {
-        var table = new TextTable("tracking", "faults/epoch", "faults/s", "µs/fault", "run ms (untracked)", "slowdown (wall)",
+        var table = new TextTable("tracking", "faults/epoch", "faults/s", "µs/fault", "run ms (untracked)", "slowdown: CPU (wall)",
             "MiB/delta", "pause ms", "pause % full", "total ms", "total % full", "cost ms", "cost % full", "child cost ms", "mean cost, all epochs");
         foreach (var r in results)
         {

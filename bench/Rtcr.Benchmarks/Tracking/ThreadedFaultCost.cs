@@ -62,7 +62,13 @@ public static class ThreadedFaultCost
     private static (double Ms, double Faults) Time(TrackedWriter writer)
     {
         long f0 = writer.Tracker?.Faults ?? 0, w0 = writer.Writes, t0 = Stopwatch.GetTimestamp();
-        while (writer.Writes < w0 + Writes) Thread.Sleep(1);
+        while (writer.Writes < w0 + Writes)
+        {
+            // A writer that stopped (its thread failed) must end the measurement, not hang it.
+            if (Stopwatch.GetElapsedTime(t0) > TimeSpan.FromMinutes(2))
+                throw new InvalidOperationException($"the writer did {writer.Writes - w0} of {Writes} writes in 2 minutes");
+            Thread.Sleep(1);
+        }
         return (Stopwatch.GetElapsedTime(t0).TotalMilliseconds, (writer.Tracker?.Faults ?? 0) - f0);
     }
 }
