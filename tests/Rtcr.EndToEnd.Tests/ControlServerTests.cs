@@ -77,14 +77,23 @@ public sealed class ControlServerTests
     public void A_client_that_vanishes_before_the_reply_does_not_stop_the_server()
     {
         string name = NewName();
+        using var started = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         int calls = 0;
         using var server = new ControlServer(name, _ =>
         {
-            if (Interlocked.Increment(ref calls) == 1) release.Wait(TimeSpan.FromSeconds(10));
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                started.Set();
+                release.Wait(TimeSpan.FromSeconds(10));
+            }
             return "done";
         });
-        using (var vanishing = Connect(name)) vanishing.Write("checkpoint \n"u8);
+        using (var vanishing = Connect(name))
+        {
+            vanishing.Write("checkpoint \n"u8);
+            Assert.True(started.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken), "the first request never reached the checkpoint");
+        } // gone while its checkpoint runs
         release.Set(); // the reply goes to a closed pipe
 
         Assert.Equal("ok done", Ask(name, "checkpoint \n"));
