@@ -24,8 +24,10 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
     /// <param name="metadata">Host facts stored with the image (program name, options …).</param>
     /// <param name="initialRamQuota">RAM quota the child's PD was created with.</param>
     /// <param name="initialCapQuota">Capability quota the child's PD was created with.</param>
+    /// <param name="frozenMetadata">Adds host facts that must be read while the child is frozen (e.g. pending fault states).</param>
     /// <exception cref="CheckpointException">A session is not recorded or a state could not be captured.</exception>
-    public CheckpointImage Checkpoint(ProtectionDomain child, IReadOnlyDictionary<string, string> metadata, long initialRamQuota, long initialCapQuota)
+    public CheckpointImage Checkpoint(ProtectionDomain child, IReadOnlyDictionary<string, string> metadata, long initialRamQuota, long initialCapQuota,
+        Action<IDictionary<string, string>>? frozenMetadata = null)
     {
         ArgumentNullException.ThrowIfNull(child);
         var sessions = Parent.SessionsOf(child);
@@ -41,7 +43,9 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         child.Freeze();
         try
         {
-            return Capture(child, sessions, metadata, initialRamQuota, initialCapQuota, buffers);
+            var image = Capture(child, sessions, metadata, initialRamQuota, initialCapQuota, buffers);
+            frozenMetadata?.Invoke(image.Manifest.Metadata);
+            return image;
         }
         catch (Exception ex) when (ex is not CheckpointException)
         {
@@ -98,6 +102,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
 
         // Every object any session created, by badge: dataspaces and signal contexts are found here.
         var created = new Dictionary<long, object>();
+        var records = new List<SessionRecord>(sessions.Count);
         foreach (var s in sessions)
         {
             var state = s.Recorder!.Capture();
@@ -105,8 +110,10 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
             state.Write(writer);
             manifest.Sessions.Add(new SessionImage(s.Service, s.Badge, s.Args.Label, s.Args.RamQuota, s.Args.CapQuota,
                 new Dictionary<string, string>(s.Args.Extra), writer.ToArray()));
-            foreach (var record in state.ToRecord().Objects) Collect(record, objects, created);
+            records.Add(state.ToRecord());
+            foreach (var record in records[^1].Objects) Collect(record, objects, created);
         }
+        ReferenceCheck.Verify(child.Label, records, created, sessions);
 
         var contents = new Dictionary<long, byte[]>();
         foreach (var (badge, obj) in created)

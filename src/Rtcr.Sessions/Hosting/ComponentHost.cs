@@ -121,7 +121,7 @@ public sealed class ComponentHost : IDisposable
         };
         foreach (var name in Roms.NamesFor(pd))
             if (Roms.TryGet(pd, name, out var content)) metadata["rom:" + name] = Convert.ToBase64String(content);
-        var image = checkpointer.Checkpoint(pd, metadata, child.Options.RamQuota, child.Options.CapQuota);
+        var image = checkpointer.Checkpoint(pd, metadata, child.Options.RamQuota, child.Options.CapQuota, PendingFaults.Capture(Kernel));
         LastPauseTime = checkpointer.LastPauseTime;
         return image;
     }
@@ -165,15 +165,19 @@ public sealed class ComponentHost : IDisposable
                 Roms.SetFor(pd, key[4..], Convert.FromBase64String(value));
         // Code first: replay creates threads by program name and requeues signals to named handlers.
         var env = new Env(Parent, pd, pd.Entrypoint, envCaps);
+        // Stopped means no timeout fires either, from the restore on: the child's signal queue stays as in the image.
+        if (leaveStopped) Kernel.Timers.Hold();
         try
         {
             program.Register(env);
             ProgramIdentity.CheckCode(m, pd);
-            new Restorer(Parent, SessionInspector.Instance).Restore(image, pd);
+            var result = new Restorer(Parent, SessionInspector.Instance).Restore(image, pd);
+            PendingFaults.Restore(m, result.Badges, Kernel);
         }
         catch
         {
             Kernel.DestroyEntrypoint(pd.Entrypoint);
+            if (leaveStopped) Kernel.Timers.Release();
             throw;
         }
         var child = new Child(program, env, options);
@@ -185,6 +189,7 @@ public sealed class ComponentHost : IDisposable
         {
             Parent.CloseAll(pd);
             child.Destroy();
+            if (leaveStopped) Kernel.Timers.Release();
             throw;
         }
         Watch(pd.Entrypoint);
@@ -193,7 +198,7 @@ public sealed class ComponentHost : IDisposable
     }
 
     /// <summary>
-    /// Lets a child restored with <c>leaveStopped</c> run. With <paramref name="clockMicroseconds"/> a
+    /// Lets a child restored with <c>leaveStopped</c> run (and the timers it held). With <paramref name="clockMicroseconds"/> a
     /// real clock is restarted at that time first, so the time the restore took does not reach the child
     /// as a jump (only for a host whose other children, if any, are stopped too).
     /// </summary>
@@ -201,6 +206,7 @@ public sealed class ComponentHost : IDisposable
     {
         if (clockMicroseconds is long at && Kernel.Clock is Rtcr.Time.MonotonicClock real) real.Restart(at);
         child.Env.Domain.Thaw();
+        Kernel.Timers.Release();
     }
 
     private static void ApplyGrant(ProtectionDomain pd, long ram, long caps)

@@ -17,8 +17,9 @@ internal sealed class AttachedFree : IComponentProgram
 
     public void Construct(Env env)
     {
-        StatePage.Setup(env, Log, "tick", 2_000, Timer);
+        StatePage.Setup(env, Log, "tick", Timer);
         StatePage.Set(env, Ds, -1);
+        StatePage.Start(env, Timer, 2_000);
     }
 
     private static void Tick(Env env)

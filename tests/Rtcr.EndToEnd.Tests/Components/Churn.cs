@@ -20,11 +20,12 @@ internal sealed class Churn : IComponentProgram
 
     public void Construct(Env env)
     {
-        StatePage.Setup(env, Log, "tick", 10_000, Timer);
+        StatePage.Setup(env, Log, "tick", Timer);
         StatePage.Set(env, Rom, env.Session<IRomSession>("ROM", "config").Index);
         StatePage.Set(env, Ds, -1);
         StatePage.Set(env, Rpc, -1);
         StatePage.Set(env, Extra, -1);
+        StatePage.Start(env, Timer, 10_000);
     }
 
     private static void Tick(Env env)

@@ -30,7 +30,7 @@ internal sealed class LazyPager : IComponentProgram
 
     public void Construct(Env env)
     {
-        StatePage.Setup(env, Log, "tick", 5_000, Timer);
+        StatePage.Setup(env, Log, "tick", Timer);
         var rm = env.Session<IRmSession>("RM", "pager", ramQuota: 8 * 1024, capQuota: 8);
         var map = env.Invoke(rm).Create(Pages * PageSize);
         StatePage.Set(env, Map, map.Index);
@@ -39,6 +39,7 @@ internal sealed class LazyPager : IComponentProgram
         var thread = env.Cpu.CreateThread(env.Caps.Pd, "toucher", 0, 1);
         StatePage.Set(env, Thread, thread.Index);
         env.Invoke(thread).Start(0, ThreadWord);
+        StatePage.Start(env, Timer, 5_000);
     }
 
     private static void Fault(Env env)

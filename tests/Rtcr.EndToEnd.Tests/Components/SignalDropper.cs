@@ -25,10 +25,11 @@ internal sealed class SignalDropper : IComponentProgram
 
     public void Construct(Env env)
     {
-        StatePage.Setup(env, Log, "tick", 3_000, Timer);
+        StatePage.Setup(env, Log, "tick", Timer);
         var source = env.Pd.AllocSignalSource();
         StatePage.Set(env, Source, source.Index);
         StatePage.Set(env, Live, env.Pd.AllocContext(source, "ping").Index);
+        StatePage.Start(env, Timer, 3_000);
     }
 
     private static void Tick(Env env)

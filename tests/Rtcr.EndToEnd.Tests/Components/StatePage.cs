@@ -19,8 +19,12 @@ internal static class StatePage
 
     public static ILogSession Log(Env env, int slot) => env.Invoke(Cap<ILogSession>(env, slot));
 
-    /// <summary>Allocates the page, opens a LOG session (slot <paramref name="logSlot"/>) and a periodic timer calling <paramref name="handler"/>.</summary>
-    public static Cap<ITimerSession> Setup(Env env, int logSlot, string handler, long periodMicroseconds, int timerSlot)
+    /// <summary>
+    /// Allocates the page, opens a LOG session (slot <paramref name="logSlot"/>) and a timer session
+    /// (slot <paramref name="timerSlot"/>) whose signals call <paramref name="handler"/>; <see cref="Start"/>
+    /// programs it once the rest of the state is in place (in threaded execution the handler runs at once).
+    /// </summary>
+    public static void Setup(Env env, int logSlot, string handler, int timerSlot)
     {
         env.AllocAndAttach(4096, Address);
         Set(env, logSlot, env.Session<ILogSession>("LOG").Index);
@@ -28,7 +32,9 @@ internal static class StatePage
         Set(env, timerSlot, timer.Index);
         var context = env.Pd.AllocContext(env.Pd.AllocSignalSource(), handler);
         env.Invoke(timer).Sigh(context);
-        env.Invoke(timer).TriggerPeriodic(periodMicroseconds);
-        return timer;
     }
+
+    /// <summary>Programs the timer of slot <paramref name="timerSlot"/> periodically.</summary>
+    public static void Start(Env env, int timerSlot, long periodMicroseconds) =>
+        env.Invoke(Cap<ITimerSession>(env, timerSlot)).TriggerPeriodic(periodMicroseconds);
 }

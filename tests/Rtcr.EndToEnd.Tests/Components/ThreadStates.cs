@@ -27,7 +27,7 @@ internal sealed class ThreadStates : IComponentProgram
 
     public void Construct(Env env)
     {
-        StatePage.Setup(env, Log, "tick", 4_000, Timer);
+        StatePage.Setup(env, Log, "tick", Timer);
         int slot = Halter;
         foreach (var name in new[] { "halter", "worker", "sleeper" })
         {
@@ -36,6 +36,7 @@ internal sealed class ThreadStates : IComponentProgram
             env.Invoke(thread).Start(0, Counters + (slot - Halter) * 8);
             slot++;
         }
+        StatePage.Start(env, Timer, 4_000);
     }
 
     private static void Tick(Env env)

@@ -94,7 +94,7 @@ internal static class TransitionHarness
     private static Child Restored(ComponentHost host, CheckpointImage image, string what)
     {
         var child = host.Restore(image, TestCatalog.Create);
-        Assert.True(ExpectedDump == ChildState.Dump(host, child), $"{what}: restored state differs from the state at the checkpoint\nat checkpoint:\n{ExpectedDump}\nrestored:\n{ChildState.Dump(host, child)}");
+        Assert.True(ExpectedDump == ChildState.Dump(host, child), $"{what}: restored state differs from the state at the checkpoint\n{Diff(ExpectedDump!, ChildState.Dump(host, child))}");
         return child;
     }
 
@@ -138,7 +138,7 @@ internal static class TransitionHarness
                 var next = new ComponentHost(ExecutionMode.Threaded, startMicroseconds: image.Manifest.ClockMicroseconds);
                 var restored = next.Restore(image, TestCatalog.Create, leaveStopped: true);
                 string after = Normalize(ChildState.Dump(next, restored));
-                Assert.True(before == after, $"{component} seed {seed} point {point} (after {delayMs} ms): restored state differs\nat checkpoint:\n{before}\nrestored:\n{after}");
+                Assert.True(before == after, $"{component} seed {seed} point {point} (after {delayMs} ms): restored state differs\n{Diff(before, after)}");
                 next.Resume(restored, image.Manifest.ClockMicroseconds);
                 host.Dispose();
                 host = next;
@@ -163,6 +163,20 @@ internal static class TransitionHarness
         if (child.Env.Entrypoint.Failure is { } f) Assert.Fail($"{what}: entrypoint failed: {f}");
         foreach (var t in child.Env.Domain.Threads)
             if (t.Failure is { } tf) Assert.Fail($"{what}: thread {t.Name} failed: {tf}");
+    }
+
+    /// <summary>The lines of two dumps that differ, as "- expected / + actual".</summary>
+    public static string Diff(string expected, string actual)
+    {
+        var a = expected.Split('\n');
+        var b = actual.Split('\n');
+        var lines = new List<string>();
+        for (int i = 0; i < Math.Max(a.Length, b.Length); i++)
+        {
+            string x = i < a.Length ? a[i] : "", y = i < b.Length ? b[i] : "";
+            if (x != y) lines.Add($"line {i + 1}:\n- {x}\n+ {y}");
+        }
+        return string.Join('\n', lines);
     }
 
     // A threaded kernel's clock moves while the dump is written; everything else must be equal.
