@@ -13,7 +13,7 @@ internal static class MemoryDigest
         var pd = child.Env.Domain;
         foreach (var (index, badge) in pd.Caps.Snapshot())
         {
-            if (!pd.Kernel.Objects.TryGet(badge, out var obj) || SessionInspector.Instance.MemoryOf(obj) is not RamDataspace ram) continue;
+            if (!pd.Kernel.Objects.TryGet(badge, out var obj) || SessionInspector.Instance.MemoryOf(obj)?.ContentRam is not { IsFreed: false } ram) continue;
             hash.Append(BitConverter.GetBytes(index));
             hash.Append(ram.GetSpan(0, (int)ram.Size));
         }

@@ -165,7 +165,7 @@ public sealed class RestoreDefectTests
         using (var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds))
         {
             var grant = new ChildOptions { RamQuota = image.Manifest.InitialRamQuota + 1_000_000, CapQuota = image.Manifest.InitialCapQuota + 10 };
-            var restored = host.Restore(TransitionHarness.RoundTrip(image), SampleCatalog.Create, grant);
+            var restored = host.Restore(TransitionHarness.RoundTrip(image), SampleCatalog.Create, tracking: null, grant: grant);
             var q = restored.Env.Domain.Quota.Snapshot();
             Assert.Equal(at with { RamLimit = at.RamLimit + 1_000_000, CapLimit = at.CapLimit + 10 }, q);
             Assert.Equal(grant.RamQuota, restored.Options.RamQuota);
@@ -174,7 +174,7 @@ public sealed class RestoreDefectTests
         using (var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds))
         {
             var tooSmall = new ChildOptions { RamQuota = image.Manifest.InitialRamQuota - (at.RamLimit - at.RamUsed) - 4096, CapQuota = image.Manifest.InitialCapQuota };
-            var ex = Assert.Throws<RestoreException>(() => host.Restore(TransitionHarness.RoundTrip(image), SampleCatalog.Create, tooSmall));
+            var ex = Assert.Throws<RestoreException>(() => host.Restore(TransitionHarness.RoundTrip(image), SampleCatalog.Create, tracking: null, grant: tooSmall));
             Assert.Contains("grant", ex.Message);
             Assert.Empty(host.Parent.Sessions);
         }

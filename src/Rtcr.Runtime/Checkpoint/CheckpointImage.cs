@@ -1,4 +1,6 @@
+using System.IO.Hashing;
 using MemoryPack;
+using Rtcr.Memory;
 
 namespace Rtcr.Checkpoint;
 
@@ -7,16 +9,48 @@ namespace Rtcr.Checkpoint;
 /// dataspace table, pending signals, clock) plus the content of every RAM dataspace. Written to a
 /// stream by <see cref="Image.ImageWriter"/> and read back, fully validated, by <see cref="Image.ImageReader"/>.
 /// </summary>
-public sealed class CheckpointImage(ImageManifest manifest, IReadOnlyDictionary<long, byte[]> contents)
+public sealed class CheckpointImage
 {
-    /// <summary>Everything but the memory contents.</summary>
-    public ImageManifest Manifest { get; } = manifest;
+    private byte[]? _manifestBytes;
+    private ulong? _manifestChecksum;
 
-    /// <summary>Content of each RAM dataspace, by the dataspace's badge at checkpoint time.</summary>
-    public IReadOnlyDictionary<long, byte[]> Contents { get; } = contents;
+    /// <summary>Creates an image from a manifest and the dataspace contents it lists.</summary>
+    public CheckpointImage(ImageManifest manifest, IReadOnlyDictionary<long, byte[]> contents)
+    {
+        Manifest = manifest;
+        Contents = contents;
+    }
+
+    internal CheckpointImage(ImageManifest manifest, IReadOnlyDictionary<long, byte[]> contents, byte[]? manifestBytes, ulong? manifestChecksum)
+        : this(manifest, contents)
+    {
+        _manifestBytes = manifestBytes;
+        _manifestChecksum = manifestChecksum;
+    }
+
+    /// <summary>Everything but the memory contents.</summary>
+    public ImageManifest Manifest { get; }
+
+    /// <summary>
+    /// Content of each RAM dataspace, by the dataspace's badge at checkpoint time: the whole
+    /// dataspace, or for a delta the bytes of its <see cref="DataspaceImage.Ranges"/> one after the other.
+    /// </summary>
+    public IReadOnlyDictionary<long, byte[]> Contents { get; }
 
     /// <summary>Total bytes of dataspace content.</summary>
     public long MemoryBytes => Contents.Values.Sum(c => (long)c.Length);
+
+    /// <summary>Whether this image holds only what changed since its parent.</summary>
+    public bool IsDelta => Manifest.ParentImageId is not null;
+
+    /// <summary>The manifest as stored in the image file.</summary>
+    public byte[] ManifestBytes => _manifestBytes ??= MemoryPackSerializer.Serialize(Manifest);
+
+    /// <summary>
+    /// XxHash64 of the stored manifest: with <see cref="ImageManifest.ImageId"/> it is what a delta
+    /// names its parent by. An image folded from a chain keeps the checksum of the chain's newest image.
+    /// </summary>
+    public ulong ManifestChecksum => _manifestChecksum ??= XxHash64.HashToUInt64(ManifestBytes);
 }
 
 /// <summary>Everything a restore needs except memory contents; serialized with MemoryPack.</summary>
@@ -55,6 +89,27 @@ public sealed partial record ImageManifest
 
     /// <summary>Signals submitted but not yet handled.</summary>
     public List<PendingSignalImage> PendingSignals { get; init; } = new();
+
+    // Chain members (format version 2). Appended at the end: MemoryPack reads a version-1 manifest,
+    // which lacks them, with their defaults (a full image without identity).
+
+    /// <summary>Unique id of this image (32 hex digits); empty in version-1 images.</summary>
+    public string ImageId { get; init; } = "";
+
+    /// <summary>Id shared by every image of one child's run (and of its restored continuations).</summary>
+    public string LineageId { get; init; } = "";
+
+    /// <summary>For a delta, the <see cref="ImageId"/> of the image it applies to; null for a full image.</summary>
+    public string? ParentImageId { get; init; }
+
+    /// <summary>For a delta, the parent's <see cref="CheckpointImage.ManifestChecksum"/>.</summary>
+    public ulong ParentManifestChecksum { get; init; }
+
+    /// <summary>For a delta, the file name the parent was written under (a hint; the directory is searched otherwise).</summary>
+    public string? ParentFileName { get; init; }
+
+    /// <summary>Number of deltas between this image and the full image its chain starts with (0 for a full image).</summary>
+    public int ChainDepth { get; init; }
 }
 
 /// <summary>One occupied capability slot.</summary>
@@ -67,7 +122,21 @@ public sealed partial record SessionImage(string Service, long Badge, string Lab
 
 /// <summary>A RAM dataspace whose content is stored.</summary>
 [MemoryPackable]
-public sealed partial record DataspaceImage(long Badge, long Size);
+public sealed partial record DataspaceImage(long Badge, long Size)
+{
+    /// <summary>
+    /// For a delta: the ranges whose bytes this image holds, sorted and disjoint; the rest is as in
+    /// the parent image's dataspace <see cref="BaseBadge"/>, or zero when the parent has none. Null
+    /// means the whole dataspace is stored.
+    /// </summary>
+    public List<MemoryRange>? Ranges { get; init; }
+
+    /// <summary>Badge of the same dataspace in the parent image (0: the dataspace is new since the parent).</summary>
+    public long BaseBadge { get; init; }
+
+    /// <summary>Bytes of content stored for this dataspace.</summary>
+    public long StoredBytes => Ranges is null ? Size : Ranges.Sum(r => r.Length);
+}
 
 /// <summary>A pending signal: the signal-context object's badge and the count.</summary>
 [MemoryPackable]

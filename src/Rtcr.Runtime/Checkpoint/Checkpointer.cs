@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Rtcr.Memory;
 using Rtcr.Recording;
 using Rtcr.Services;
+using Rtcr.Tracking;
 
 namespace Rtcr.Checkpoint;
 
@@ -19,33 +20,41 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
     /// <summary>Time the child spent frozen during the last checkpoint.</summary>
     public TimeSpan LastPauseTime { get; private set; }
 
-    /// <summary>Checkpoints <paramref name="child"/>.</summary>
+    /// <summary>Checkpoints <paramref name="child"/> into a full image.</summary>
     /// <param name="child">The child's protection domain.</param>
     /// <param name="metadata">Host facts stored with the image (program name, options …).</param>
     /// <param name="initialRamQuota">RAM quota the child's PD was created with.</param>
     /// <param name="initialCapQuota">Capability quota the child's PD was created with.</param>
-    /// <param name="frozenMetadata">Adds host facts that must be read while the child is frozen (e.g. pending fault states).</param>
     /// <exception cref="CheckpointException">A session is not recorded or a state could not be captured.</exception>
-    public CheckpointImage Checkpoint(ProtectionDomain child, IReadOnlyDictionary<string, string> metadata, long initialRamQuota, long initialCapQuota,
-        Action<IDictionary<string, string>>? frozenMetadata = null)
+    public CheckpointImage Checkpoint(ProtectionDomain child, IReadOnlyDictionary<string, string> metadata, long initialRamQuota, long initialCapQuota) =>
+        Checkpoint(child, new CheckpointOptions { Metadata = metadata, InitialRamQuota = initialRamQuota, InitialCapQuota = initialCapQuota });
+
+    /// <summary>
+    /// Checkpoints <paramref name="child"/>: a full image, or with <see cref="CheckpointOptions.DeltaOf"/>
+    /// a delta that carries sessions and capabilities in full and, of each tracked dataspace, only the
+    /// designated dataspaces written (or accessed) since the parent image.
+    /// </summary>
+    /// <exception cref="CheckpointException">A session is not recorded or a state could not be captured.</exception>
+    public CheckpointImage Checkpoint(ProtectionDomain child, CheckpointOptions options)
     {
         ArgumentNullException.ThrowIfNull(child);
+        ArgumentNullException.ThrowIfNull(options);
         var sessions = Parent.SessionsOf(child);
         foreach (var s in sessions)
             if (s.Recorder is null)
                 throw new CheckpointException($"session '{s.Service}' ({s.Args.Label}) of '{child.Label}' is not recorded: create the parent with a RecorderRegistry that knows this service");
 
         // Destination buffers are allocated and backed before the pause, so the pause is the copy alone.
-        var buffers = PrepareBuffers(child);
+        var buffers = PrepareBuffers(child, delta: options.DeltaOf is not null);
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         child.Kernel.Timers.Hold();
         child.Freeze();
+        CheckpointImage image;
         try
         {
-            var image = Capture(child, sessions, metadata, initialRamQuota, initialCapQuota, buffers);
-            frozenMetadata?.Invoke(image.Manifest.Metadata);
-            return image;
+            image = Capture(child, sessions, options, buffers);
+            options.FrozenMetadata?.Invoke(image.Manifest.Metadata);
         }
         catch (Exception ex) when (ex is not CheckpointException)
         {
@@ -57,41 +66,68 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
             child.Kernel.Timers.Release();
             LastPauseTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         }
+        return TrimDeltas(image);
+    }
+
+    // A delta's buffer was sized before the freeze and may be longer than what was dirty; cutting it
+    // to size copies only the dirty bytes, outside the pause.
+    private static CheckpointImage TrimDeltas(CheckpointImage image)
+    {
+        var contents = (Dictionary<long, byte[]>)image.Contents;
+        foreach (var ds in image.Manifest.Dataspaces)
+        {
+            if (ds.Ranges is null) continue;
+            long stored = ds.StoredBytes;
+            if (contents[ds.Badge].Length != stored) contents[ds.Badge] = contents[ds.Badge][..(int)stored];
+        }
+        return image;
     }
 
     // Sized from the dataspaces the child holds capabilities to: a cheap walk that needs no state
-    // capture. A dataspace found only later, in the frozen capture, gets its buffer there.
-    private Dictionary<RamDataspace, byte[]> PrepareBuffers(ProtectionDomain child)
+    // capture. A dataspace found only later, in the frozen capture, gets its buffer there. For a
+    // delta, a tracked dataspace gets a buffer for what is dirty now plus room for what the child
+    // dirties before the freeze; more is allocated in the pause only if it writes faster than that.
+    private Dictionary<DataspaceMemory, byte[]> PrepareBuffers(ProtectionDomain child, bool delta)
     {
-        var held = new List<object>();
+        var buffers = new Dictionary<DataspaceMemory, byte[]>(ReferenceEqualityComparer.Instance);
         foreach (var (_, badge) in child.Caps.Snapshot())
-            if (child.Kernel.Objects.TryGet(badge, out var obj)) held.Add(obj);
-        var buffers = new Dictionary<RamDataspace, byte[]>(ReferenceEqualityComparer.Instance);
-        foreach (var obj in held)
         {
-            if (inspector.MemoryOf(obj) is not RamDataspace ram || ram.IsFreed || ram.Size > Array.MaxLength || buffers.ContainsKey(ram)) continue;
-            var buffer = GC.AllocateUninitializedArray<byte>((int)ram.Size, pinned: true);
-            unsafe
-            {
-                fixed (byte* p = buffer) RamDataspace.Prefault(p, buffer.Length);
-            }
-            buffers[ram] = buffer;
+            if (!child.Kernel.Objects.TryGet(badge, out var obj) || inspector.MemoryOf(obj) is not { } memory || buffers.ContainsKey(memory)) continue;
+            if (memory.ContentRam is not { } ram || ram.IsFreed || ram.Size > Array.MaxLength) continue;
+            long size = delta && memory is TrackedDataspace tracked
+                ? Math.Min(ram.Size, tracked.DirtyBytes + tracked.DirtyBytes / 4 + TrackingOptions.LargestGranularity)
+                : ram.Size;
+            buffers[memory] = Backed((int)size);
         }
         return buffers;
     }
 
-    private CheckpointImage Capture(ProtectionDomain child, IReadOnlyList<SessionEntry> sessions, IReadOnlyDictionary<string, string> metadata, long ramQuota, long capQuota, Dictionary<RamDataspace, byte[]> buffers)
+    private static unsafe byte[] Backed(int size)
     {
+        var buffer = GC.AllocateUninitializedArray<byte>(size, pinned: true);
+        fixed (byte* p = buffer) RamDataspace.Prefault(p, buffer.Length);
+        return buffer;
+    }
+
+    private CheckpointImage Capture(ProtectionDomain child, IReadOnlyList<SessionEntry> sessions, CheckpointOptions options, Dictionary<DataspaceMemory, byte[]> buffers)
+    {
+        var delta = options.DeltaOf;
         var objects = child.Kernel.Objects;
         var manifest = new ImageManifest
         {
             SchemaId = SchemaId.Of(Parent.Recorders!),
             Label = child.Label,
-            Metadata = new Dictionary<string, string>(metadata),
+            Metadata = new Dictionary<string, string>(options.Metadata),
             ClockMicroseconds = child.Kernel.Clock.NowMicroseconds,
             CapabilitySlots = child.Caps.Capacity,
-            InitialRamQuota = ramQuota,
-            InitialCapQuota = capQuota,
+            InitialRamQuota = options.InitialRamQuota,
+            InitialCapQuota = options.InitialCapQuota,
+            ImageId = Guid.NewGuid().ToString("N"),
+            LineageId = options.LineageId ?? Guid.NewGuid().ToString("N"),
+            ParentImageId = delta?.ImageId,
+            ParentManifestChecksum = delta?.ManifestChecksum ?? 0,
+            ParentFileName = delta?.FileName,
+            ChainDepth = delta is null ? 0 : delta.ChainDepth + 1,
         };
 
         foreach (var (index, badge) in child.Caps.Snapshot())
@@ -118,12 +154,23 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         var contents = new Dictionary<long, byte[]>();
         foreach (var (badge, obj) in created)
         {
-            if (inspector.MemoryOf(obj) is not RamDataspace ram || ram.IsFreed) continue;
-            manifest.Dataspaces.Add(new DataspaceImage(badge, ram.Size));
-            if (!buffers.TryGetValue(ram, out var copy) || copy.Length != ram.Size)
-                copy = GC.AllocateUninitializedArray<byte>(checked((int)ram.Size));
-            ram.CopyTo(copy);
-            contents[badge] = copy;
+            if (inspector.MemoryOf(obj) is not { } memory || memory.ContentRam is not { } ram || ram.IsFreed) continue;
+            long baseBadge = delta is null ? 0 : delta.BaseBadges is null ? badge : delta.BaseBadges.GetValueOrDefault(badge);
+            buffers.TryGetValue(memory, out var buffer);
+            if (delta is not null && memory is TrackedDataspace tracked)
+            {
+                long dirty = tracked.DirtyBytes;
+                if (buffer is null || buffer.Length < dirty) buffer = GC.AllocateUninitializedArray<byte>(checked((int)dirty));
+                var ranges = tracked.CopyDirtyAndRearm(buffer);
+                manifest.Dataspaces.Add(new DataspaceImage(badge, ram.Size) { Ranges = [.. ranges], BaseBadge = baseBadge });
+                contents[badge] = buffer; // trimmed to the dirty bytes after the thaw (TrimDeltas)
+                continue;
+            }
+            if (buffer is null || buffer.Length != ram.Size) buffer = GC.AllocateUninitializedArray<byte>(checked((int)ram.Size));
+            if (memory is TrackedDataspace full) full.CopyAllAndRearm(buffer);
+            else ram.CopyTo(buffer);
+            manifest.Dataspaces.Add(new DataspaceImage(badge, ram.Size) { BaseBadge = baseBadge });
+            contents[badge] = buffer;
         }
 
         var contextBadges = new Dictionary<Execution.SignalContext, long>(ReferenceEqualityComparer.Instance);

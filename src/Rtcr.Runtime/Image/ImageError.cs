@@ -13,4 +13,10 @@ public enum ImageError
     Corrupted,
     /// <summary>The image was recorded with a different set of session interfaces.</summary>
     SchemaMismatch,
+    /// <summary>A delta's parent image cannot be found.</summary>
+    MissingParent,
+    /// <summary>The image found under a delta's parent id is not the one the delta was taken against (it changed).</summary>
+    ParentMismatch,
+    /// <summary>A delta's parent belongs to another child (another lineage or label).</summary>
+    ForeignParent,
 }

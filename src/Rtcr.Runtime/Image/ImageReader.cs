@@ -59,6 +59,74 @@ public static class ImageReader
             throw new ImageFormatException(ImageError.SchemaMismatch, source,
                 $"recorded with session schema {header.SchemaId:x16}, this build has {schema:x16}; restore it with the build that wrote it");
 
+        var (manifest, manifestBytes) = ReadManifestChunk(stream, source, header);
+
+        // Every length is checked against the manifest's own limits and, where the stream knows its
+        // length, against the bytes left, before any content buffer is allocated.
+        long stored = 0;
+        int expectedChunks = header.ChunkCount, slices = 0;
+        var contents = new Dictionary<long, byte[]>();
+        foreach (var ds in manifest.Dataspaces)
+        {
+            if (ImageValidation.RangesProblem(ds) is { } problem) throw new ImageFormatException(ImageError.Corrupted, source, problem);
+            if (contents.ContainsKey(ds.Badge)) throw new ImageFormatException(ImageError.Corrupted, source, $"dataspace {ds.Badge} is listed twice");
+            if (header.Version < 2 && ds.Ranges is not null) throw new ImageFormatException(ImageError.Corrupted, source, "a version-1 image cannot hold ranges");
+            stored += ds.StoredBytes;
+            slices += ImageLayout.SliceCount(ds);
+            contents[ds.Badge] = [];
+        }
+        if (slices + 1 != expectedChunks)
+            throw new ImageFormatException(ImageError.Corrupted, source, $"the header announces {expectedChunks} chunks, the manifest's dataspaces make {slices + 1}");
+        if (stream.CanSeek && header.Compressed == false && stored > stream.Length - stream.Position)
+            throw new ImageFormatException(ImageError.Truncated, source, $"the manifest lists {stored} bytes of memory, the file has {stream.Length - stream.Position} left");
+
+        long done = 0;
+        int index = 1;
+        foreach (var ds in manifest.Dataspaces)
+        {
+            var target = GC.AllocateUninitializedArray<byte>((int)ds.StoredBytes);
+            contents[ds.Badge] = target;
+            // The slices must be exactly the ones the manifest implies, in order: a slice repeated,
+            // moved or missing is refused (adding up lengths would accept a slice copied over another).
+            foreach (var (offset, packed, length) in ImageLayout.Slices(ds))
+            {
+                var (k, data) = ReadChunk(stream, source, index);
+                if (k != ImageLayout.KindDataspace || data.Length < ImageLayout.SliceHeaderLength)
+                    throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} is not a dataspace slice");
+                long badge = BinaryPrimitives.ReadInt64LittleEndian(data);
+                long at = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(8));
+                if (badge != ds.Badge || at != offset || data.Length - ImageLayout.SliceHeaderLength != length)
+                    throw new ImageFormatException(ImageError.Corrupted, source,
+                        $"chunk {index} holds {data.Length - ImageLayout.SliceHeaderLength} bytes of dataspace {badge} at {at}; the manifest expects {length} bytes of dataspace {ds.Badge} at {offset}");
+                data.AsSpan(ImageLayout.SliceHeaderLength).CopyTo(target.AsSpan((int)packed));
+                progress?.Report((done += length, stored));
+                index++;
+            }
+        }
+
+        Span<byte> end = stackalloc byte[ImageLayout.ChunkHeaderLength];
+        if (stream.ReadAtLeast(end, end.Length, throwOnEndOfStream: false) < end.Length)
+            throw new ImageFormatException(ImageError.Truncated, source, "the end marker is missing");
+        if (BinaryPrimitives.ReadUInt32LittleEndian(end) != ImageLayout.KindEnd || BinaryPrimitives.ReadInt64LittleEndian(end[8..]) != expectedChunks)
+            throw new ImageFormatException(ImageError.Corrupted, source, "the end marker is wrong");
+        return new CheckpointImage(manifest, contents, manifestBytes, XxHash64.HashToUInt64(manifestBytes));
+    }
+
+    /// <summary>
+    /// Reads and checks the header and the manifest only (chain discovery and inspection): cheap
+    /// even for a large image, and as strict about both as <see cref="Read"/>.
+    /// </summary>
+    public static (ImageHeaderInfo Header, ImageManifest Manifest, ulong ManifestChecksum) ReadManifest(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"image '{path}' does not exist", path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var header = ReadHeader(file, path);
+        var (manifest, bytes) = ReadManifestChunk(file, path, header);
+        return (header, manifest, XxHash64.HashToUInt64(bytes));
+    }
+
+    private static (ImageManifest Manifest, byte[] Bytes) ReadManifestChunk(Stream stream, string source, ImageHeaderInfo header)
+    {
         var (kind, manifestBytes) = ReadChunk(stream, source, 0);
         if (kind != ImageLayout.KindManifest) throw new ImageFormatException(ImageError.Corrupted, source, "first chunk is not the manifest");
         ImageManifest manifest;
@@ -72,44 +140,7 @@ public static class ImageReader
             throw new ImageFormatException(ImageError.Corrupted, source, $"manifest cannot be decoded: {ex.Message}");
         }
         if (manifest.SchemaId != header.SchemaId) throw new ImageFormatException(ImageError.Corrupted, source, "manifest and header disagree on the schema");
-
-        var contents = new Dictionary<long, byte[]>();
-        foreach (var ds in manifest.Dataspaces)
-        {
-            if (ds.Size < 0 || ds.Size > int.MaxValue) throw new ImageFormatException(ImageError.Corrupted, source, $"dataspace {ds.Badge} has an invalid size {ds.Size}");
-            if (!contents.TryAdd(ds.Badge, GC.AllocateUninitializedArray<byte>((int)ds.Size)))
-                throw new ImageFormatException(ImageError.Corrupted, source, $"dataspace {ds.Badge} is listed twice");
-        }
-
-        int expectedChunks = header.ChunkCount;
-        var filled = new Dictionary<long, long>();
-        long total = manifest.Dataspaces.Sum(d => d.Size), done = 0;
-        for (int i = 1; i < expectedChunks; i++)
-        {
-            var (k, data) = ReadChunk(stream, source, i);
-            if (k != ImageLayout.KindDataspace || data.Length < ImageLayout.SliceHeaderLength)
-                throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {i} is not a dataspace slice");
-            long badge = BinaryPrimitives.ReadInt64LittleEndian(data);
-            long offset = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(8));
-            if (!contents.TryGetValue(badge, out var target))
-                throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {i} belongs to dataspace {badge}, which the manifest does not list");
-            int length = data.Length - ImageLayout.SliceHeaderLength;
-            if (offset < 0 || offset + length > target.Length)
-                throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {i} lies outside dataspace {badge}");
-            data.AsSpan(ImageLayout.SliceHeaderLength).CopyTo(target.AsSpan((int)offset));
-            filled[badge] = filled.GetValueOrDefault(badge) + length;
-            progress?.Report((done += length, total));
-        }
-        foreach (var ds in manifest.Dataspaces)
-            if (filled.GetValueOrDefault(ds.Badge) != ds.Size)
-                throw new ImageFormatException(ImageError.Corrupted, source, $"dataspace {ds.Badge} has {filled.GetValueOrDefault(ds.Badge)} of {ds.Size} bytes");
-
-        Span<byte> end = stackalloc byte[ImageLayout.ChunkHeaderLength];
-        if (stream.ReadAtLeast(end, end.Length, throwOnEndOfStream: false) < end.Length)
-            throw new ImageFormatException(ImageError.Truncated, source, "the end marker is missing");
-        if (BinaryPrimitives.ReadUInt32LittleEndian(end) != ImageLayout.KindEnd || BinaryPrimitives.ReadInt64LittleEndian(end[8..]) != expectedChunks)
-            throw new ImageFormatException(ImageError.Corrupted, source, "the end marker is wrong");
-        return new CheckpointImage(manifest, contents);
+        return (manifest, manifestBytes);
     }
 
     private static (uint Kind, byte[] Data) ReadChunk(Stream stream, string source, int index)

@@ -47,12 +47,16 @@ public static class ImageWriter
     public static void Write(CheckpointImage image, Stream stream, ImageCompression compression = ImageCompression.None, IProgress<(long Done, long Total)>? progress = null)
     {
         foreach (var ds in image.Manifest.Dataspaces)
-            if (!image.Contents.TryGetValue(ds.Badge, out var c) || c.Length != ds.Size)
-                throw new ArgumentException($"image of '{image.Manifest.Label}' lists dataspace {ds.Badge} ({ds.Size} bytes) without matching content; nothing was written", nameof(image));
+        {
+            if (ImageValidation.RangesProblem(ds) is { } problem)
+                throw new ArgumentException($"image of '{image.Manifest.Label}': {problem}; nothing was written", nameof(image));
+            if (!image.Contents.TryGetValue(ds.Badge, out var c) || c.Length != ds.StoredBytes)
+                throw new ArgumentException($"image of '{image.Manifest.Label}' lists dataspace {ds.Badge} ({ds.StoredBytes} bytes stored) without matching content; nothing was written", nameof(image));
+        }
         long total = image.MemoryBytes, done = 0;
-        var manifest = MemoryPackSerializer.Serialize(image.Manifest);
+        var manifest = image.ManifestBytes;
         int chunks = 1;
-        foreach (var ds in image.Manifest.Dataspaces) chunks += SliceCount(ds.Size);
+        foreach (var ds in image.Manifest.Dataspaces) chunks += ImageLayout.SliceCount(ds);
 
         Span<byte> header = stackalloc byte[ImageLayout.HeaderLength];
         ImageLayout.Magic.CopyTo(header);
@@ -70,15 +74,13 @@ public static class ImageWriter
         foreach (var ds in image.Manifest.Dataspaces)
         {
             var content = image.Contents[ds.Badge];
-            for (long offset = 0; offset < content.Length || offset == 0; offset += ImageLayout.SliceSize)
+            foreach (var (offset, packed, length) in ImageLayout.Slices(ds))
             {
-                int length = (int)Math.Min(ImageLayout.SliceSize, content.Length - offset);
                 BinaryPrimitives.WriteInt64LittleEndian(slice, ds.Badge);
                 BinaryPrimitives.WriteInt64LittleEndian(slice.AsSpan(8), offset);
-                content.AsSpan((int)offset, length).CopyTo(slice.AsSpan(ImageLayout.SliceHeaderLength));
+                content.AsSpan((int)packed, length).CopyTo(slice.AsSpan(ImageLayout.SliceHeaderLength));
                 WriteChunk(stream, ImageLayout.KindDataspace, slice.AsSpan(0, ImageLayout.SliceHeaderLength + length), compression);
                 progress?.Report((done += length, total));
-                if (content.Length == 0) break;
             }
         }
         Span<byte> end = stackalloc byte[ImageLayout.ChunkHeaderLength];
@@ -86,8 +88,6 @@ public static class ImageWriter
         BinaryPrimitives.WriteInt64LittleEndian(end[8..], chunks);
         stream.Write(end);
     }
-
-    internal static int SliceCount(long size) => size == 0 ? 1 : (int)((size + ImageLayout.SliceSize - 1) / ImageLayout.SliceSize);
 
     private static void WriteChunk(Stream stream, uint kind, ReadOnlySpan<byte> raw, ImageCompression compression)
     {

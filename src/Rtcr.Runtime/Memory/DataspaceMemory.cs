@@ -12,6 +12,13 @@ public abstract class DataspaceMemory
     /// <summary>Size in bytes.</summary>
     public abstract long Size { get; }
 
+    /// <summary>
+    /// The RAM that holds this dataspace's bytes as the child sees them, or null when there is no
+    /// such single block (a plain managed dataspace). A RAM dataspace is its own content; a tracked
+    /// dataspace's content is its backing block, whatever designated dataspaces are attached.
+    /// </summary>
+    public virtual RamDataspace? ContentRam => null;
+
     internal void NoteAttached(RegionMap map)
     {
         lock (_lock) _attachedIn.Add(map);

@@ -1,7 +1,7 @@
 namespace Rtcr.Memory;
 
 /// <summary>A region map used as a dataspace: attaching it places a whole nested address space.</summary>
-public sealed class ManagedDataspace : DataspaceMemory
+public class ManagedDataspace : DataspaceMemory
 {
     /// <summary>Wraps a region map.</summary>
     public ManagedDataspace(RegionMap map) => Map = map;

@@ -10,6 +10,7 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
 {
     private byte* _base;
     private readonly long _size;
+    private readonly bool _ownsMemory = true;
 
     /// <summary>Allocates <paramref name="size"/> zeroed bytes.</summary>
     public RamDataspace(long size)
@@ -19,6 +20,22 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
         _base = (byte*)NativeMemory.AllocZeroed((nuint)size);
         Prefault(_base, size);
     }
+
+    /// <summary>
+    /// A dataspace over part of another block of native memory that the caller owns and keeps alive
+    /// longer than this view (designated dataspaces over a tracked dataspace's backing). Disposing
+    /// the view detaches it but frees nothing.
+    /// </summary>
+    internal RamDataspace(byte* memory, long size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        _base = memory;
+        _size = size;
+        _ownsMemory = false;
+    }
+
+    /// <inheritdoc />
+    public override RamDataspace ContentRam => this;
 
     /// <summary>
     /// Touches every page so the memory is really backed now. Genode's RAM dataspaces are physical
@@ -65,7 +82,7 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
     {
         if (_base == null) return;
         DetachEverywhere();
-        NativeMemory.Free(_base);
+        if (_ownsMemory) NativeMemory.Free(_base);
         _base = null;
     }
 }

@@ -99,6 +99,91 @@ public sealed class RegionMap
         BumpGeneration();
     }
 
+    /// <summary>
+    /// Changes the write permission of the region that contains <paramref name="at"/> in place (no
+    /// detach and re-attach, so the region list does not move). Dirty tracking by writes uses it:
+    /// designated dataspaces are attached read-only after a checkpoint and made writable on the first
+    /// write fault. Resolves a pending fault inside the region when the region becomes writable.
+    /// </summary>
+    public void Protect(long at, bool writable)
+    {
+        lock (_lock)
+        {
+            int i = FindRegionIndex(at);
+            if (i < 0) throw new RegionConflictException(Label, $"no region is attached at 0x{at:x}");
+            var region = _regions[i];
+            if (region.Writable == writable) return;
+            _regions[i] = region with { Writable = writable };
+            if (writable && _state.Type != FaultType.None && _state.Address >= region.Start && _state.Address < region.End)
+                _state = default;
+        }
+        BumpGeneration();
+    }
+
+    /// <summary>
+    /// Detaches every region at once (one list clear instead of one removal per region); returns how
+    /// many there were. Re-arming access tracking uses it.
+    /// </summary>
+    public int DetachEverything()
+    {
+        Attachment[] removed;
+        lock (_lock)
+        {
+            removed = _regions.ToArray();
+            _regions.Clear();
+        }
+        foreach (var region in removed) region.Dataspace.NoteDetached(this);
+        if (removed.Length > 0) BumpGeneration();
+        return removed.Length;
+    }
+
+    /// <summary>
+    /// Attaches whole dataspaces at the given addresses in one step; the regions must be sorted,
+    /// must not overlap each other or anything attached. Tracked dataspaces arm thousands of
+    /// designated dataspaces at once with it (one list insertion instead of one per region).
+    /// </summary>
+    internal void AttachSorted(IReadOnlyList<(DataspaceMemory Dataspace, long At)> regions, bool writable)
+    {
+        if (regions.Count == 0) return;
+        var added = new Attachment[regions.Count];
+        for (int i = 0; i < added.Length; i++)
+        {
+            var (ds, at) = regions[i];
+            added[i] = new Attachment(at, ds.Size, ds, 0, writable, false);
+            if (i > 0 && added[i - 1].End > at) throw Overlap(at, ds.Size, added[i - 1]);
+        }
+        lock (_lock)
+        {
+            long start = added[0].Start, end = added[^1].End;
+            if (start < 0 || end > Size)
+                throw new RegionConflictException(Label, $"regions [0x{start:x}, 0x{end:x}) lie outside the map of 0x{Size:x} bytes");
+            int i = FindInsertIndex(start);
+            if (i > 0 && _regions[i - 1].End > start) throw Overlap(start, end - start, _regions[i - 1]);
+            if (i < _regions.Count && _regions[i].Start < end) throw Overlap(start, end - start, _regions[i]);
+            _regions.InsertRange(i, added);
+            if (_state.Type != FaultType.None && _state.Address >= start && _state.Address < end && writable)
+                _state = default;
+        }
+        foreach (var a in added) a.Dataspace.NoteAttached(this);
+        BumpGeneration();
+    }
+
+    /// <summary>Detaches every region that lies within [<paramref name="start"/>, <paramref name="end"/>) in one step.</summary>
+    internal int DetachRange(long start, long end)
+    {
+        Attachment[] removed;
+        lock (_lock)
+        {
+            int first = FindInsertIndex(start), last = first;
+            while (last < _regions.Count && _regions[last].End <= end) last++;
+            removed = _regions.GetRange(first, last - first).ToArray();
+            _regions.RemoveRange(first, last - first);
+        }
+        foreach (var region in removed) region.Dataspace.NoteDetached(this);
+        if (removed.Length > 0) BumpGeneration();
+        return removed.Length;
+    }
+
     /// <summary>Installs the signal context to be notified of faults (null removes it).</summary>
     public void SetFaultHandler(SignalContext? handler)
     {

@@ -49,6 +49,8 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
             var reader = new StateReader(s.State);
             plan.Add((s, replayer, replayer.Read(ref reader)));
         }
+        if (image.IsDelta || manifest.Dataspaces.Any(d => d.Ranges is not null))
+            throw new RestoreException($"image {manifest.ImageId} of '{manifest.Label}' is a delta: load its chain with ImageChain.Load, which folds it into a full image");
         foreach (var ds in manifest.Dataspaces)
             if (!image.Contents.TryGetValue(ds.Badge, out var content) || content.Length != ds.Size)
                 throw new RestoreException($"image lacks the content of dataspace {ds.Badge} ({ds.Size} bytes)");
@@ -84,11 +86,13 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
             foreach (var ds in manifest.Dataspaces)
             {
                 long badge = context.NewBadge(ds.Badge, $"restoring the content of dataspace {ds.Badge}");
-                if (!objects.TryGet(badge, out var obj) || inspector.MemoryOf(obj) is not RamDataspace ram)
+                if (!objects.TryGet(badge, out var obj) || inspector.MemoryOf(obj) is not { ContentRam: { } ram } memory)
                     throw new RestoreException($"dataspace {ds.Badge} was recreated as badge {badge}, which is not a RAM dataspace");
                 if (ram.Size != ds.Size)
                     throw new RestoreException($"dataspace {ds.Badge} was recreated with {ram.Size} bytes, the image has {ds.Size}");
                 image.Contents[ds.Badge].CopyTo(ram.GetSpan(0, (int)ram.Size));
+                // Filled behind the tracking's back: the content equals the image, so nothing is dirty.
+                (memory as Tracking.TrackedDataspace)?.Rearm();
             }
 
             child.Caps.Clear();

@@ -17,11 +17,17 @@ public static class ChildLauncher
     /// Creates a child's PD, entrypoint and environment sessions and registers its code, without
     /// constructing it (a restore fills in the state instead).
     /// </summary>
-    public static Child CreateEnvironment(Parent parent, IComponentProgram program, ChildOptions options, string label)
+    /// <param name="parent">The parent whose routing creates the sessions.</param>
+    /// <param name="program">The component's code.</param>
+    /// <param name="options">Resources granted to the child.</param>
+    /// <param name="label">The child's label.</param>
+    /// <param name="prepare">Runs on the new PD before its first session is requested (a host sets up dirty tracking here).</param>
+    public static Child CreateEnvironment(Parent parent, IComponentProgram program, ChildOptions options, string label, Action<ProtectionDomain>? prepare = null)
     {
         var kernel = parent.Kernel;
         var pd = kernel.CreateProtectionDomain(label, options.CapSlots, options.RamQuota, options.CapQuota);
         pd.Entrypoint = kernel.CreateEntrypoint(label);
+        prepare?.Invoke(pd);
         // Environment sessions go through the parent's routing like any other request; the PD session
         // request must reach this very child's PD (seed bug "PD environment session denied").
         var pdCap = parent.Session<IPdSession>(pd, "PD", new SessionArgs(label, 0, 0));

@@ -1,3 +1,5 @@
+using Rtcr.Tracking;
+
 namespace Rtcr.Sessions;
 
 /// <summary>Resources a parent grants a child.</summary>
@@ -11,6 +13,12 @@ public sealed record ChildOptions
 
     /// <summary>Size of the child's capability space.</summary>
     public int CapSlots { get; init; } = 4096;
+
+    /// <summary>
+    /// When set, the child's RAM is tracked (managed dataspaces of designated dataspaces, dirty
+    /// tracking through faults) so that checkpoints after the first can be incremental.
+    /// </summary>
+    public TrackingOptions? Tracking { get; init; }
 
     /// <summary>Part of the RAM quota donated to the environment RAM session.</summary>
     public long EnvRamQuota => RamQuota - 64 * 1024;

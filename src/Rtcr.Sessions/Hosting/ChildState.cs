@@ -28,7 +28,7 @@ public static class ChildState
         {
             string type = objects.TryGet(badge, out var obj) ? SessionInspector.Instance.Describe(obj) : "stale";
             string session = sessionsByBadge.TryGetValue(badge, out var entry) ? $" session {entry.Service} \"{entry.Args.Label}\" ram={entry.Args.RamQuota} caps={entry.Args.CapQuota}" : "";
-            string content = obj is not null && SessionInspector.Instance.MemoryOf(obj) is RamDataspace ram && !ram.IsFreed
+            string content = obj is not null && SessionInspector.Instance.MemoryOf(obj)?.ContentRam is { IsFreed: false } ram
                 ? $" ram {ram.Size} digest {XxHash64.HashToUInt64(ram.GetSpan(0, (int)ram.Size)):x16}" : "";
             sb.Append(inv, $"cap {index}: {type}{session}{content}\n");
         }
@@ -62,14 +62,15 @@ public static class ChildState
         sb.Append(inv, $"{indent}region map {map.Size:x} fault={map.State().Type} handler={map.FaultHandler?.Handler ?? "-"}\n");
         foreach (var a in map.Attachments)
         {
+            // A tracked dataspace is RAM to the child; its designated dataspaces are the parent's business.
             string what = a.Dataspace switch
             {
-                RamDataspace ram => $"ram {ram.Size}",
+                RamDataspace or Tracking.TrackedDataspace => $"ram {a.Dataspace.Size}",
                 ManagedDataspace m => $"managed {m.Size:x}",
                 _ => a.Dataspace.GetType().Name,
             };
             sb.Append(inv, $"{indent}  [{a.Start:x}, {a.End:x}) offset {a.Offset} {(a.Writable ? "rw" : "ro")}{(a.Executable ? "x" : "")} {what}\n");
-            if (a.Dataspace is ManagedDataspace nested) DumpRegionMap(sb, nested.Map, indent + "    ", seen);
+            if (a.Dataspace is ManagedDataspace nested and not Tracking.TrackedDataspace) DumpRegionMap(sb, nested.Map, indent + "    ", seen);
         }
     }
 }

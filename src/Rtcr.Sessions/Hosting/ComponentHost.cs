@@ -4,6 +4,7 @@ using Rtcr.Execution;
 using Rtcr.Recording;
 using Rtcr.Restore;
 using Rtcr.Services;
+using Rtcr.Tracking;
 
 namespace Rtcr.Sessions;
 
@@ -17,6 +18,17 @@ public sealed class ComponentHost : IDisposable
     private readonly List<TimerSessionComponent> _timers = new();
     private readonly Lock _lock = new();
     private readonly Dictionary<Entrypoint, long> _ticks = new();
+    private readonly Dictionary<ProtectionDomain, DirtyTracker> _trackers = new();
+    private readonly Dictionary<ProtectionDomain, ChainPosition> _chains = new();
+
+    // Where a child's image chain stands: the last image taken, and how much the deltas since the
+    // last full image hold.
+    private sealed class ChainPosition(string lineageId)
+    {
+        public string LineageId { get; } = lineageId;
+        public DeltaBase? Last { get; set; }
+        public long DeltaBytes { get; set; }
+    }
 
     /// <summary>Creates a host.</summary>
     /// <param name="mode">Deterministic (virtual time) or threaded (real time).</param>
@@ -32,6 +44,8 @@ public sealed class ComponentHost : IDisposable
         {
             if (service.Name == "Timer")
                 Parent.AddCoreService(new CoreService("Timer", r => Track(new TimerSessionComponent(r.Client))));
+            else if (service.Name == "RAM")
+                Parent.AddCoreService(new CoreService("RAM", r => new RamSessionComponent(r.Client, r.Args.Label, r.Args.RamQuota, r.Args.CapQuota, TrackerOf(r.Client))));
             else Parent.AddCoreService(service);
         }
     }
@@ -51,10 +65,14 @@ public sealed class ComponentHost : IDisposable
     /// <summary>ROM modules served to children (e.g. "config").</summary>
     public RomModules Roms { get; } = new();
 
+    /// <summary>When incremental checkpoints are deltas and when full images.</summary>
+    public IncrementalPolicy IncrementalPolicy { get; init; } = new();
+
     /// <summary>Starts a child running <paramref name="program"/> with <paramref name="config"/> as its ROM "config".</summary>
     public Child Start(IComponentProgram program, string config, ChildOptions? options = null)
     {
-        var child = ChildLauncher.CreateEnvironment(Parent, program, options ?? new ChildOptions(), program.Name);
+        options ??= new ChildOptions();
+        var child = ChildLauncher.CreateEnvironment(Parent, program, options, program.Name, pd => StartTracking(pd, options.Tracking));
         // The config belongs to this child: another child of the host keeps its own.
         Roms.SetFor(child.Env.Domain, "config", config);
         Watch(child.Env.Entrypoint);
@@ -104,10 +122,33 @@ public sealed class ComponentHost : IDisposable
     /// what this host needs to restore it (program name and version, the handler and thread-program
     /// names its code registered, options, environment capabilities, the ROM modules it sees).
     /// </summary>
-    public CheckpointImage Checkpoint(Child child)
+    public CheckpointImage Checkpoint(Child child) => Checkpoint(child, incremental: false);
+
+    /// <summary>
+    /// Checkpoints a child; with <paramref name="incremental"/> and a tracked child the image is a
+    /// delta of the previous one unless <see cref="IncrementalPolicy"/> asks for a full image (or
+    /// there is no previous image). Every image of a child shares its lineage id.
+    /// </summary>
+    /// <param name="child">The child.</param>
+    /// <param name="incremental">Whether a delta may be taken.</param>
+    /// <param name="fileName">The file name the image will be written as (a delta names its parent's, to find it fast).</param>
+    public CheckpointImage Checkpoint(Child child, bool incremental, string? fileName = null)
     {
-        var checkpointer = new Checkpointer(Parent, SessionInspector.Instance);
         var pd = child.Env.Domain;
+        ChainPosition chain;
+        lock (_lock)
+        {
+            if (!_chains.TryGetValue(pd, out chain!)) _chains[pd] = chain = new ChainPosition(Guid.NewGuid().ToString("N"));
+        }
+        DeltaBase? deltaOf = null;
+        if (incremental && TrackerOf(pd) is { } tracker && chain.Last is { } last)
+        {
+            long memory = tracker.Dataspaces.Sum(d => d.Size);
+            bool tooLong = last.ChainDepth + 1 > IncrementalPolicy.MaxChainLength;
+            bool tooBig = chain.DeltaBytes + tracker.DirtyBytes > IncrementalPolicy.MaxDeltaShare * memory;
+            if (!tooLong && !tooBig) deltaOf = last;
+        }
+        var checkpointer = new Checkpointer(Parent, SessionInspector.Instance);
         var metadata = new Dictionary<string, string>
         {
             ["program"] = child.Program.Name,
@@ -121,30 +162,83 @@ public sealed class ComponentHost : IDisposable
         };
         foreach (var name in Roms.NamesFor(pd))
             if (Roms.TryGet(pd, name, out var content)) metadata["rom:" + name] = Convert.ToBase64String(content);
-        var image = checkpointer.Checkpoint(pd, metadata, child.Options.RamQuota, child.Options.CapQuota, PendingFaults.Capture(Kernel));
+        var image = checkpointer.Checkpoint(pd, new CheckpointOptions
+        {
+            Metadata = metadata,
+            InitialRamQuota = child.Options.RamQuota,
+            InitialCapQuota = child.Options.CapQuota,
+            LineageId = chain.LineageId,
+            DeltaOf = deltaOf,
+            FrozenMetadata = PendingFaults.Capture(Kernel),
+        });
         LastPauseTime = checkpointer.LastPauseTime;
+        chain.DeltaBytes = deltaOf is null ? 0 : chain.DeltaBytes + image.MemoryBytes;
+        chain.Last = DeltaBase.Of(image, fileName);
         return image;
     }
 
-    /// <summary>How long the child was frozen during the last <see cref="Checkpoint"/>.</summary>
+    /// <summary>
+    /// Makes the next incremental checkpoint of <paramref name="child"/> a full image (the last image
+    /// could not be written, so a delta of it could never be restored).
+    /// </summary>
+    public void BreakChain(Child child)
+    {
+        lock (_lock)
+            if (_chains.TryGetValue(child.Env.Domain, out var chain)) chain.Last = null;
+    }
+
+    /// <summary>The dirty tracker of a tracked child, or null when its RAM is not tracked.</summary>
+    public DirtyTracker? TrackerOf(Child child) => TrackerOf(child.Env.Domain);
+
+    private DirtyTracker? TrackerOf(ProtectionDomain pd)
+    {
+        lock (_lock) return _trackers.GetValueOrDefault(pd);
+    }
+
+    private void StopTracking(ProtectionDomain pd)
+    {
+        DirtyTracker? tracker;
+        lock (_lock) _trackers.Remove(pd, out tracker);
+        tracker?.Dispose();
+    }
+
+    private void StartTracking(ProtectionDomain pd, TrackingOptions? tracking)
+    {
+        if (tracking is null) return;
+        var tracker = new DirtyTracker(Kernel, pd.Label, tracking);
+        lock (_lock) _trackers[pd] = tracker;
+    }
+
+    /// <summary>How long the child was frozen during the last <see cref="Checkpoint(Child)"/>.</summary>
     public TimeSpan LastPauseTime { get; private set; }
 
     /// <summary>
     /// Restores a child from an image into this host: an empty PD and entrypoint, sessions and objects
-    /// replayed, memory and capabilities put back, code re-bound by handler name, then resumed (unless
-    /// <paramref name="leaveStopped"/>; then <see cref="Resume"/> lets it run).
+    /// replayed, memory and capabilities put back, code re-bound by handler name, then resumed.
     /// </summary>
     /// <param name="image">A validated image.</param>
     /// <param name="programs">Finds the component's code by the program name stored in the image.</param>
+    public Child Restore(CheckpointImage image, Func<string, IComponentProgram> programs) => Restore(image, programs, tracking: null);
+
+    /// <summary>
+    /// Restores a child; with <paramref name="tracking"/> its RAM is tracked again and, when
+    /// <paramref name="continueChainAs"/> names the image's file, its next incremental checkpoint is a
+    /// delta of that image (the chain goes on across the restore).
+    /// </summary>
+    /// <param name="image">A validated full image (a chain folded by <see cref="Image.ImageChain.Load"/>).</param>
+    /// <param name="programs">Finds the component's code by the program name stored in the image.</param>
+    /// <param name="tracking">Dirty tracking for the restored child, or null.</param>
+    /// <param name="continueChainAs">File name of the image restored from, when deltas should continue its chain.</param>
     /// <param name="grant">
     /// The quota this host grants the child. Null keeps the image's grant. A larger grant is kept: the
     /// difference is added to the restored PD's limits. A smaller one lowers them by the difference,
     /// and is refused with a <see cref="RestoreException"/> (nothing stays behind) when the child
     /// already uses more than that.
     /// </param>
-    /// <param name="leaveStopped">Restore without resuming (CRIU's <c>--leave-stopped</c>).</param>
+    /// <param name="leaveStopped">Restore without resuming (CRIU's <c>--leave-stopped</c>); <see cref="Resume"/> lets it run.</param>
     /// <exception cref="RestoreException">The code does not match the image, the grant is too small, or restore failed (rolled back).</exception>
-    public Child Restore(CheckpointImage image, Func<string, IComponentProgram> programs, ChildOptions? grant = null, bool leaveStopped = false)
+    public Child Restore(CheckpointImage image, Func<string, IComponentProgram> programs, TrackingOptions? tracking = null, string? continueChainAs = null,
+        ChildOptions? grant = null, bool leaveStopped = false)
     {
         var m = image.Manifest;
         if (Kernel.Clock.NowMicroseconds < m.ClockMicroseconds && Kernel.Clock.IsVirtual)
@@ -154,8 +248,8 @@ public sealed class ComponentHost : IDisposable
         var envCaps = new EnvCaps(Cap<IPdSession>.FromIndex(MetaInt(m, "env.pd")), Cap<IRamSession>.FromIndex(MetaInt(m, "env.ram")),
             Cap<ICpuSession>.FromIndex(MetaInt(m, "env.cpu")), Cap<IRmSession>.FromIndex(MetaInt(m, "env.rm")));
 
-        var imageGrant = new ChildOptions { RamQuota = m.InitialRamQuota, CapQuota = m.InitialCapQuota, CapSlots = m.CapabilitySlots };
-        var options = grant is null ? imageGrant : grant with { CapSlots = m.CapabilitySlots };
+        var imageGrant = new ChildOptions { RamQuota = m.InitialRamQuota, CapQuota = m.InitialCapQuota, CapSlots = m.CapabilitySlots, Tracking = tracking };
+        var options = grant is null ? imageGrant : grant with { CapSlots = m.CapabilitySlots, Tracking = tracking };
         var pd = Kernel.CreateProtectionDomain(m.Label, m.CapabilitySlots, m.InitialRamQuota, m.InitialCapQuota);
         pd.Entrypoint = Kernel.CreateEntrypoint(m.Label);
         // The image carries the ROM modules the child saw; they become this child's own, so its restored
@@ -163,20 +257,23 @@ public sealed class ComponentHost : IDisposable
         foreach (var (key, value) in m.Metadata)
             if (key.StartsWith("rom:", StringComparison.Ordinal))
                 Roms.SetFor(pd, key[4..], Convert.FromBase64String(value));
+        StartTracking(pd, tracking);
         // Code first: replay creates threads by program name and requeues signals to named handlers.
         var env = new Env(Parent, pd, pd.Entrypoint, envCaps);
         // Stopped means no timeout fires either, from the restore on: the child's signal queue stays as in the image.
         if (leaveStopped) Kernel.Timers.Hold();
+        RestoreResult result;
         try
         {
             program.Register(env);
             ProgramIdentity.CheckCode(m, pd);
-            var result = new Restorer(Parent, SessionInspector.Instance).Restore(image, pd);
+            result = new Restorer(Parent, SessionInspector.Instance).Restore(image, pd);
             PendingFaults.Restore(m, result.Badges, Kernel);
         }
         catch
         {
             Kernel.DestroyEntrypoint(pd.Entrypoint);
+            StopTracking(pd);
             if (leaveStopped) Kernel.Timers.Release();
             throw;
         }
@@ -189,8 +286,20 @@ public sealed class ComponentHost : IDisposable
         {
             Parent.CloseAll(pd);
             child.Destroy();
+            StopTracking(pd);
             if (leaveStopped) Kernel.Timers.Release();
             throw;
+        }
+        if (m.LineageId.Length > 0)
+        {
+            // Deltas of the restored child name the image's dataspaces by their badges in the image.
+            var baseBadges = new Dictionary<long, long>();
+            foreach (var ds in m.Dataspaces)
+                if (result.Badges.TryGetValue(ds.Badge, out long now)) baseBadges[now] = ds.Badge;
+            var chain = new ChainPosition(m.LineageId);
+            if (continueChainAs is not null && m.ImageId.Length > 0)
+                chain.Last = new DeltaBase(m.ImageId, image.ManifestChecksum, m.ChainDepth, continueChainAs, baseBadges);
+            lock (_lock) _chains[pd] = chain;
         }
         Watch(pd.Entrypoint);
         if (!leaveStopped) pd.Thaw();
@@ -246,5 +355,15 @@ public sealed class ComponentHost : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Kernel.Dispose();
+    public void Dispose()
+    {
+        Kernel.Dispose();
+        DirtyTracker[] trackers;
+        lock (_lock)
+        {
+            trackers = _trackers.Values.ToArray();
+            _trackers.Clear();
+        }
+        foreach (var t in trackers) t.Dispose();
+    }
 }

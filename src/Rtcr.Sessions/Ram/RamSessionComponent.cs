@@ -1,6 +1,7 @@
 using Rtcr.Capabilities;
 using Rtcr.Memory;
 using Rtcr.Quotas;
+using Rtcr.Tracking;
 
 namespace Rtcr.Sessions;
 
@@ -8,13 +9,23 @@ namespace Rtcr.Sessions;
 public sealed class RamSessionComponent : IRamSession, IDisposable
 {
     private readonly ProtectionDomain _client;
-    private readonly Dictionary<long, RamDataspace> _dataspaces = new();
+    private readonly Dictionary<long, DataspaceMemory> _dataspaces = new();
     private readonly Lock _lock = new();
+    private readonly DirtyTracker? _tracker;
 
     /// <summary>Creates the session with the donated quota.</summary>
-    public RamSessionComponent(ProtectionDomain client, string label, long ramQuota, long capQuota)
+    /// <param name="client">The PD the dataspaces are allocated for.</param>
+    /// <param name="label">Session label, used in errors.</param>
+    /// <param name="ramQuota">Donated RAM quota.</param>
+    /// <param name="capQuota">Donated capability quota.</param>
+    /// <param name="tracker">
+    /// When given, every dataspace is a tracked (managed) dataspace of that tracker, for incremental
+    /// checkpoints; the client sees the same size, capability type and addresses either way.
+    /// </param>
+    public RamSessionComponent(ProtectionDomain client, string label, long ramQuota, long capQuota, DirtyTracker? tracker = null)
     {
         _client = client;
+        _tracker = tracker;
         Account = new QuotaAccount($"RAM session '{label}'", ramQuota, capQuota);
     }
 
@@ -27,7 +38,7 @@ public sealed class RamSessionComponent : IRamSession, IDisposable
         if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "a dataspace has a positive size");
         long rounded = (size + RegionMap.PageSize - 1) & ~(RegionMap.PageSize - 1);
         Account.Withdraw(rounded, 1, _client.Label, $"RAM alloc of {size} bytes");
-        var ds = new RamDataspace(rounded);
+        DataspaceMemory ds = _tracker is null ? new RamDataspace(rounded) : _tracker.Allocate(rounded);
         Cap<IDataspace> cap;
         try
         {
@@ -35,7 +46,7 @@ public sealed class RamSessionComponent : IRamSession, IDisposable
         }
         catch
         {
-            ds.Dispose();
+            Release(ds);
             Account.Replenish(rounded, 1);
             throw;
         }
@@ -47,7 +58,7 @@ public sealed class RamSessionComponent : IRamSession, IDisposable
     public void Free(Cap<IDataspace> dataspace)
     {
         long badge = _client.BadgeOf(dataspace);
-        RamDataspace? ds;
+        DataspaceMemory? ds;
         lock (_lock)
         {
             if (!_dataspaces.Remove(badge, out ds))
@@ -57,7 +68,7 @@ public sealed class RamSessionComponent : IRamSession, IDisposable
         _client.Free(dataspace);
         _client.Kernel.Objects.Remove(badge);
         long size = ds.Size;
-        ds.Dispose();
+        Release(ds);
         Account.Replenish(size, 1);
     }
 
@@ -65,7 +76,7 @@ public sealed class RamSessionComponent : IRamSession, IDisposable
     // region-map objects as the kernel table holds them, i.e. through their recorders, so a checkpoint
     // records them: otherwise a recorded attachment would name a dataspace that no longer exists and
     // the image could not be restored.
-    private void DetachEverywhere(RamDataspace ds)
+    private void DetachEverywhere(DataspaceMemory ds)
     {
         foreach (var map in _client.Kernel.Objects.OfType<IRegionMap>())
             foreach (var region in map.Map().Attachments)
@@ -100,8 +111,14 @@ public sealed class RamSessionComponent : IRamSession, IDisposable
     {
         lock (_lock)
         {
-            foreach (var ds in _dataspaces.Values) ds.Dispose();
+            foreach (var ds in _dataspaces.Values) Release(ds);
             _dataspaces.Clear();
         }
+    }
+
+    private void Release(DataspaceMemory ds)
+    {
+        if (ds is TrackedDataspace tracked && _tracker is not null) _tracker.Free(tracked);
+        else (ds as IDisposable)?.Dispose();
     }
 }

@@ -1,0 +1,26 @@
+namespace Rtcr.Checkpoint;
+
+/// <summary>What kind of image a checkpoint produces and how it is identified.</summary>
+public sealed record CheckpointOptions
+{
+    /// <summary>Host facts stored with the image (program name, options …).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>RAM quota the child's PD was created with.</summary>
+    public long InitialRamQuota { get; init; }
+
+    /// <summary>Capability quota the child's PD was created with.</summary>
+    public long InitialCapQuota { get; init; }
+
+    /// <summary>Id shared by the images of one child (a new one when null).</summary>
+    public string? LineageId { get; init; }
+
+    /// <summary>
+    /// When set, tracked dataspaces contribute only what was written since that image (a delta);
+    /// otherwise the image is full. Tracked dataspaces are re-armed either way.
+    /// </summary>
+    public DeltaBase? DeltaOf { get; init; }
+
+    /// <summary>Adds host facts that must be read while the child is frozen (e.g. pending fault states).</summary>
+    public Action<IDictionary<string, string>>? FrozenMetadata { get; init; }
+}
