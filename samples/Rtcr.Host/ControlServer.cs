@@ -3,15 +3,16 @@ using System.IO.Pipes;
 namespace Rtcr.Host;
 
 /// <summary>
-/// The control pipe of a running <c>rtcr run</c>: accepts "checkpoint &lt;path&gt;" lines and answers
-/// "ok &lt;path&gt;" or "error &lt;message&gt;". Local only (a named pipe / Unix domain socket).
+/// The control pipe of a running <c>rtcr run</c> or <c>rtcr restore</c>: accepts "checkpoint &lt;path&gt;"
+/// lines and answers "ok &lt;path&gt;" or "error &lt;message&gt;"; a restore left stopped also accepts
+/// "resume". Local only (a named pipe / Unix domain socket).
 /// </summary>
 internal sealed class ControlServer : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public ControlServer(string name, Func<string, string> checkpoint)
+    public ControlServer(string name, Func<string, string> checkpoint, Func<string>? resume = null)
     {
         _loop = Task.Run(async () =>
         {
@@ -41,7 +42,8 @@ internal sealed class ControlServer : IDisposable
                         reply = "error " + ex.Message.ReplaceLineEndings(" ");
                     }
                 }
-                else reply = $"error unknown request '{line}' (expected: checkpoint <path>)";
+                else if (line == "resume" && resume is not null) reply = "ok " + resume();
+                else reply = $"error unknown request '{line}' (expected: checkpoint <path>{(resume is null ? "" : " or resume")})";
                 await writer.WriteLineAsync(reply);
             }
         });

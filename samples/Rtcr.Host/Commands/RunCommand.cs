@@ -10,15 +10,7 @@ internal sealed class RunCommand : Command<RunSettings>
     {
         var program = SampleCatalog.Create(settings.Component);
         string config = settings.ConfigFile is null ? SampleCatalog.DefaultConfig(settings.Component) : File.ReadAllText(settings.ConfigFile);
-        var (everyTicks, everyUs) = settings.CheckpointPolicy();
-        using var run = new ComponentRun(settings.VirtualTime, plain: settings.Plain)
-        {
-            CheckpointEveryTicks = everyTicks,
-            CheckpointEveryMicroseconds = everyUs,
-            OutputDirectory = settings.Out,
-            Compression = settings.Compress ? Image.ImageCompression.Deflate : Image.ImageCompression.None,
-            WriteStateDumps = settings.StateDumps,
-        };
+        using var run = settings.CreateRun(settings.VirtualTime, settings.Plain);
         var child = run.Host.Start(program, config);
         using var control = settings.Control is null ? null : new ControlServer(settings.Control, path => run.CheckpointNow(child, path.Length == 0 ? null : path));
         long? duration = settings.For is null ? null : Duration.ParseMicroseconds(settings.For, "--for");
