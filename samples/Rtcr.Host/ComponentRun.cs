@@ -15,7 +15,7 @@ internal sealed class ComponentRun : IDisposable
     private readonly Lock _checkpointLock = new();
     private int _sequence;
 
-    public ComponentRun(bool virtualTime, long startMicroseconds = 0, bool plain = false)
+    public ComponentRun(bool virtualTime, long startMicroseconds = 0, bool plain = false, IncrementalPolicy? policy = null)
     {
         _virtual = virtualTime;
         Host = new ComponentHost(
@@ -25,8 +25,14 @@ internal sealed class ComponentRun : IDisposable
             {
                 if (plain) Console.WriteLine($"[{label}] {text}");
                 else AnsiConsole.MarkupLineInterpolated($"[grey][[{label}]][/] {text}");
-            }));
+            }))
+        {
+            IncrementalPolicy = policy ?? new IncrementalPolicy(),
+        };
     }
+
+    /// <summary>Write deltas of tracked children after their first full image.</summary>
+    public bool Incremental { get; init; }
 
     public ComponentHost Host { get; }
 
@@ -78,16 +84,26 @@ internal sealed class ComponentRun : IDisposable
     {
         lock (_checkpointLock)
         {
-            var image = Host.Checkpoint(child);
             path ??= Path.Combine(OutputDirectory, $"{child.Program.Name}-{++_sequence:D4}.rtcr");
-            ImageProgress.Run($"writing {Path.GetFileName(path)}", image.MemoryBytes, progress =>
+            var image = Host.Checkpoint(child, Incremental, Path.GetFileName(path));
+            try
             {
-                ImageWriter.WriteFile(image, path, Compression, progress);
-                return path;
-            });
+                ImageProgress.Run($"writing {Path.GetFileName(path)}", image.MemoryBytes, progress =>
+                {
+                    ImageWriter.WriteFile(image, path, Compression, progress);
+                    return path;
+                });
+            }
+            catch
+            {
+                // The image is lost and its dirty marks were reset: a delta of it could never be restored.
+                Host.BreakChain(child);
+                throw;
+            }
             if (WriteStateDumps) File.WriteAllText(path + ".state", ChildState.Dump(Host, child));
             Written.Add(path);
-            Console.Error.WriteLine($"checkpoint {path}: {image.MemoryBytes} bytes of memory, {image.Manifest.Sessions.Count} sessions, paused {Host.LastPauseTime.TotalMilliseconds:F2} ms");
+            string kind = image.IsDelta ? $"delta {image.Manifest.ChainDepth} of the chain" : "full image";
+            Console.Error.WriteLine($"checkpoint {path}: {kind}, {image.MemoryBytes} bytes of memory, {image.Manifest.Sessions.Count} sessions, paused {Host.LastPauseTime.TotalMilliseconds:F2} ms");
             return path;
         }
     }

@@ -22,6 +22,9 @@ app.Configure(config =>
     config.AddCommand<InspectCommand>("inspect")
         .WithDescription("Show an image's sessions, RPC objects, capability space and dataspaces.")
         .WithExample("inspect", "checkpoints/sheep_counter-0001.rtcr");
+    config.AddCommand<CompactCommand>("compact")
+        .WithDescription("Fold an image chain (full image plus deltas) into one full image.")
+        .WithExample("compact", "checkpoints/memory_writer-0005.rtcr");
     config.AddCommand<DemoCommand>("demo")
         .WithDescription("Run sheep_counter for a few ticks in virtual time.");
     config.SetExceptionHandler((ex, _) =>

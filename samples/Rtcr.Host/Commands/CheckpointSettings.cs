@@ -38,11 +38,13 @@ internal abstract class CheckpointSettings : CommandSettings
     }
 
     /// <summary>A run with this host clock and these checkpoint options.</summary>
-    public ComponentRun CreateRun(bool virtualTime, bool plain, long startMicroseconds = 0, int firstSequence = 1)
+    public ComponentRun CreateRun(bool virtualTime, bool plain, long startMicroseconds = 0, int firstSequence = 1,
+        Sessions.IncrementalPolicy? policy = null, bool incremental = false)
     {
         var (everyTicks, everyUs) = CheckpointPolicy();
-        return new ComponentRun(virtualTime, startMicroseconds, plain)
+        return new ComponentRun(virtualTime, startMicroseconds, plain, policy)
         {
+            Incremental = incremental,
             FirstSequence = firstSequence,
             CheckpointEveryTicks = everyTicks,
             CheckpointEveryMicroseconds = everyUs,

@@ -31,6 +31,15 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
 
         AnsiConsole.MarkupLineInterpolated($"[bold]{settings.Image}[/]: format v{header.Version}, {(header.Compressed ? "compressed" : "uncompressed")}, schema {header.SchemaId:x16}, written {header.Created:u}, {header.ChunkCount} chunks");
         AnsiConsole.MarkupLineInterpolated($"child [bold]{m.Label}[/] (program {m.Metadata.GetValueOrDefault("program", "?")}), clock {m.ClockMicroseconds / 1000.0:F3} ms, quota ram {m.InitialRamQuota} caps {m.InitialCapQuota}, {m.PendingSignals.Count} pending signals");
+        if (!string.IsNullOrEmpty(m.ImageId))
+            AnsiConsole.MarkupLineInterpolated($"image {m.ImageId}, lineage {m.LineageId}, {(image.IsDelta ? $"delta {m.ChainDepth} of a chain, parent {m.ParentImageId} ({m.ParentFileName ?? "file unknown"})" : "full image")}");
+        if (image.IsDelta)
+        {
+            var chain = new Table().Title("chain (oldest first)").AddColumns("link", "file", "image id", "memory stored", "of memory", "written");
+            foreach (var link in ImageChain.Describe(settings.Image))
+                chain.AddRow(Escaped(link.Depth == 0 ? "full" : $"delta {link.Depth}", Path.GetFileName(link.Path), link.ImageId, link.StoredBytes.ToString("N0"), link.MemoryBytes.ToString("N0"), link.Created.ToString("u")));
+            AnsiConsole.Write(chain);
+        }
 
         var sessions = new Table().Title("sessions").AddColumns("service", "badge", "label", "ram_quota", "cap_quota", "upgrades", "settings", "objects", "state bytes");
         var objects = new Table().Title("RPC objects").AddColumns("session", "badge", "interface", "created by", "settings");
@@ -54,8 +63,11 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
         }
         var caps = new Table().Title("capability space").AddColumns("index", "badge", "type");
         foreach (var c in m.Capabilities) caps.AddRow(Escaped(c.Index.ToString(), c.Badge.ToString(), c.Type));
-        var dataspaces = new Table().Title("dataspaces").AddColumns("badge", "size", "XxHash3");
-        foreach (var d in m.Dataspaces) dataspaces.AddRow(d.Badge.ToString(), d.Size.ToString("N0"), XxHash3.HashToUInt64(image.Contents[d.Badge]).ToString("x16"));
+        var dataspaces = new Table().Title("dataspaces").AddColumns("badge", "size", "stored", "ranges", "base badge", "XxHash3 of stored");
+        foreach (var d in m.Dataspaces)
+            dataspaces.AddRow(d.Badge.ToString(), d.Size.ToString("N0"), d.StoredBytes.ToString("N0"),
+                d.Ranges is null ? "all" : d.Ranges.Count.ToString(), d.BaseBadge == 0 ? "-" : d.BaseBadge.ToString(),
+                XxHash3.HashToUInt64(image.Contents[d.Badge]).ToString("x16"));
 
         AnsiConsole.Write(sessions);
         AnsiConsole.Write(objects);

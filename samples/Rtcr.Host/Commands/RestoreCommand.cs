@@ -62,8 +62,9 @@ internal sealed class RestoreCommand : Command<RestoreCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var schema = SessionRecorders.Schema;
+        // The newest image of a chain brings its ancestors: all are found, checked and folded first.
         var image = ImageProgress.Run($"reading {Path.GetFileName(settings.Image)}", new FileInfo(settings.Image).Length,
-            progress => ImageReader.ReadFile(settings.Image, schema, progress));
+            progress => ImageChain.Load(settings.Image, schema));
         var program = image.Manifest.Metadata.GetValueOrDefault("program", "component");
         using var run = settings.CreateRun(settings.VirtualTime, settings.Plain, image.Manifest.ClockMicroseconds,
             firstSequence: ComponentRun.ContinueSequence(settings.Out, program));

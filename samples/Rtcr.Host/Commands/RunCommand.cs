@@ -10,8 +10,10 @@ internal sealed class RunCommand : Command<RunSettings>
     {
         var program = SampleCatalog.Create(settings.Component);
         string config = settings.ConfigFile is null ? SampleCatalog.DefaultConfig(settings.Component) : File.ReadAllText(settings.ConfigFile);
-        using var run = settings.CreateRun(settings.VirtualTime, settings.Plain);
-        var child = run.Host.Start(program, config);
+        var policy = new Sessions.IncrementalPolicy { MaxChainLength = settings.MaxChain ?? 16 };
+        using var run = settings.CreateRun(settings.VirtualTime, settings.Plain, policy: policy, incremental: settings.Incremental);
+        var tracking = TrackingSettings.Create(settings.Incremental, settings.Granularity, settings.Tracking);
+        var child = run.Host.Start(program, config, new Sessions.ChildOptions { Tracking = tracking });
         using var control = settings.Control is null ? null : new ControlServer(settings.Control, path => run.CheckpointNow(child, path.Length == 0 ? null : path));
         long? duration = settings.For is null ? null : Duration.ParseMicroseconds(settings.For, "--for");
         long? ticks = settings.Ticks ?? (duration is null ? 10 : null);

@@ -27,6 +27,22 @@ internal sealed class RunSettings : CheckpointSettings
     [Description("Run deterministically on a virtual clock (time advances event by event, as fast as possible).")]
     public bool VirtualTime { get; init; }
 
+    [CommandOption("--incremental")]
+    [Description("Track the child's RAM (designated dataspaces, dirty tracking through faults) and write deltas after the first full image; see docs/incremental.md.")]
+    public bool Incremental { get; init; }
+
+    [CommandOption("--granularity <SIZE|adaptive>")]
+    [Description(TrackingSettings.GranularityHelp)]
+    public string? Granularity { get; init; }
+
+    [CommandOption("--tracking <write|access>")]
+    [Description(TrackingSettings.ModeHelp)]
+    public string? Tracking { get; init; }
+
+    [CommandOption("--max-chain <N>")]
+    [Description("With --incremental: deltas after a full image before the next full image (default 16). A full image is also taken once the deltas hold as many bytes as the memory.")]
+    public int? MaxChain { get; init; }
+
     [CommandOption("--digest")]
     [Description("Print a digest of the component's memory when the run ends.")]
     public bool Digest { get; init; }
@@ -42,6 +58,8 @@ internal sealed class RunSettings : CheckpointSettings
         if (Ticks is < 1) return ValidationResult.Error("--ticks must be at least 1");
         if (For is not null && !Duration.TryParseMicroseconds(For, out _)) return ValidationResult.Error($"--for: '{For}' is not a duration (examples: 500ms, 2s, 1.5m)");
         if (ConfigFile is not null && !File.Exists(ConfigFile)) return ValidationResult.Error($"--config: file '{ConfigFile}' does not exist");
+        if (MaxChain is not null && (!Incremental || MaxChain < 0)) return ValidationResult.Error("--max-chain needs --incremental and a count of 0 or more");
+        if (TrackingSettings.Validate(Incremental, Granularity, Tracking) is { Successful: false } tracking) return tracking;
         return ValidationResult.Success();
     }
 }

@@ -40,6 +40,12 @@ public sealed class CheckpointImage
     /// <summary>Total bytes of dataspace content.</summary>
     public long MemoryBytes => Contents.Values.Sum(c => (long)c.Length);
 
+    /// <summary>
+    /// XxHash3 of the content of each untracked dataspace, by badge, as the checkpoint saw it (not
+    /// stored in the file): the next delta stores such a dataspace only when its hash changed.
+    /// </summary>
+    public IReadOnlyDictionary<long, ulong> ContentHashes { get; init; } = new Dictionary<long, ulong>();
+
     /// <summary>Whether this image holds only what changed since its parent.</summary>
     public bool IsDelta => Manifest.ParentImageId is not null;
 

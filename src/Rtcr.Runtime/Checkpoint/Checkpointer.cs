@@ -152,6 +152,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         ReferenceCheck.Verify(child.Label, records, created, sessions);
 
         var contents = new Dictionary<long, byte[]>();
+        var hashes = new Dictionary<long, ulong>();
         foreach (var (badge, obj) in created)
         {
             if (inspector.MemoryOf(obj) is not { } memory || memory.ContentRam is not { } ram || ram.IsFreed) continue;
@@ -165,6 +166,18 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
                 manifest.Dataspaces.Add(new DataspaceImage(badge, ram.Size) { Ranges = [.. ranges], BaseBadge = baseBadge });
                 contents[badge] = buffer; // trimmed to the dirty bytes after the thaw (TrimDeltas)
                 continue;
+            }
+            if (memory is not TrackedDataspace)
+            {
+                // Untracked (ROM modules, RAM of other sessions): stored again only when its content changed.
+                ulong hash = System.IO.Hashing.XxHash3.HashToUInt64(ram.GetSpan(0, (int)ram.Size));
+                hashes[badge] = hash;
+                if (delta?.ContentHashes is { } known && known.TryGetValue(baseBadge, out ulong before) && before == hash)
+                {
+                    manifest.Dataspaces.Add(new DataspaceImage(badge, ram.Size) { Ranges = [], BaseBadge = baseBadge });
+                    contents[badge] = [];
+                    continue;
+                }
             }
             if (buffer is null || buffer.Length != ram.Size) buffer = GC.AllocateUninitializedArray<byte>(checked((int)ram.Size));
             if (memory is TrackedDataspace full) full.CopyAllAndRearm(buffer);
@@ -184,7 +197,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
                 manifest.PendingSignals.Add(new PendingSignalImage(badge, count));
             }
 
-        return new CheckpointImage(manifest, contents);
+        return new CheckpointImage(manifest, contents) { ContentHashes = hashes };
     }
 
     private static void Collect(ObjectRecord record, Capabilities.ObjectTable objects, Dictionary<long, object> into)

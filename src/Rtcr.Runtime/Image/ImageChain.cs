@@ -86,9 +86,14 @@ public static class ImageChain
             contents = next;
         }
         var newest = chain[^1];
+        // A full image now, but with the newest image's id, depth and checksum: a delta taken of a child
+        // restored from it continues the chain.
         var manifest = newest.Manifest with
         {
             Dataspaces = newest.Manifest.Dataspaces.Select(d => d with { Ranges = null, BaseBadge = 0 }).ToList(),
+            ParentImageId = null,
+            ParentManifestChecksum = 0,
+            ParentFileName = null,
         };
         return new CheckpointImage(manifest, contents, null, newest.ManifestChecksum);
     }

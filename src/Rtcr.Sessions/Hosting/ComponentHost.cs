@@ -290,14 +290,14 @@ public sealed class ComponentHost : IDisposable
             if (leaveStopped) Kernel.Timers.Release();
             throw;
         }
-        if (m.LineageId.Length > 0)
+        if (!string.IsNullOrEmpty(m.LineageId))
         {
             // Deltas of the restored child name the image's dataspaces by their badges in the image.
             var baseBadges = new Dictionary<long, long>();
             foreach (var ds in m.Dataspaces)
                 if (result.Badges.TryGetValue(ds.Badge, out long now)) baseBadges[now] = ds.Badge;
             var chain = new ChainPosition(m.LineageId);
-            if (continueChainAs is not null && m.ImageId.Length > 0)
+            if (continueChainAs is not null && !string.IsNullOrEmpty(m.ImageId))
                 chain.Last = new DeltaBase(m.ImageId, image.ManifestChecksum, m.ChainDepth, continueChainAs, baseBadges);
             lock (_lock) _chains[pd] = chain;
         }

@@ -167,10 +167,10 @@ public sealed class TrackedDataspaceTests
     [Fact]
     public void Faults_from_several_threads_at_once_are_all_resolved_by_the_parents_handler_thread()
     {
-        var (kernel, tracker, ds, memory) = Setup(4096 * K, 4 * K, TrackingMode.Write, ExecutionMode.Threaded);
+        const int threads = 8, writes = 256;
+        var (kernel, tracker, ds, memory) = Setup(threads * writes * 4 * K, 4 * K, TrackingMode.Write, ExecutionMode.Threaded);
         using var _k = kernel;
         using var _t = tracker;
-        const int threads = 8, writes = 256;
         using var start = new Barrier(threads);
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
