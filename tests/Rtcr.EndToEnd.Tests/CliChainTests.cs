@@ -50,6 +50,42 @@ public sealed class CliChainTests
         }
     }
 
+    public static TheoryData<string> Adversarial() => new(Components.TestCatalog.Adversarial);
+
+    /// <summary>Every adversarial component through the CLI: run, then three restores each checkpointed again, in new processes.</summary>
+    [Theory]
+    [MemberData(nameof(Adversarial))]
+    public void Adversarial_components_chain_exactly_through_new_processes(string component)
+    {
+        const int hop = 2, hops = 3, ticks = 9;
+        var reference = TransitionHarness.Reference(component, ticks);
+        string dir = CheckpointHarness.TempDir();
+        try
+        {
+            var lines = new List<string>(Cli.RunOk("run", component, "--ticks", $"{hop}", "--virtual-time", "--checkpoint-every", $"{hop}", "--out", dir, "--state-dumps", "--plain").LogLines);
+            string? digest = null;
+            for (int i = 1; i <= hops; i++)
+            {
+                string image = Path.Combine(dir, $"{component}-{i:D4}.rtcr");
+                string state = Path.Combine(dir, $"restored-{i}.state");
+                bool last = i == hops;
+                var args = new List<string> { "restore", image, "--ticks", last ? $"{ticks - hop * hops}" : $"{hop}", "--virtual-time", "--state-out", state, "--plain" };
+                if (last) args.Add("--digest");
+                else args.AddRange(["--checkpoint-every", $"{hop}", "--out", dir, "--state-dumps"]);
+                var r = Cli.RunOk([.. args]);
+                lines.AddRange(r.LogLines);
+                Assert.True(File.ReadAllText(image + ".state") == File.ReadAllText(state), $"{component} hop {i}:\n{TransitionHarness.Diff(File.ReadAllText(image + ".state"), File.ReadAllText(state))}");
+                digest = r.Digest;
+            }
+            Assert.Equal(reference.Lines, lines);
+            Assert.Equal(reference.Digest, digest);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Fact]
     public void Timed_checkpoints_are_taken_at_the_requested_time_including_the_end_of_the_run()
     {

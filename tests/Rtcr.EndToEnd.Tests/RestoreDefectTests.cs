@@ -15,7 +15,7 @@ namespace Rtcr.EndToEnd.Tests;
 /// Regression tests of issue 10: each defect found by probing rare child states, each failing before
 /// its fix. Tick-boundary checkpoints here; the random-point and chain runs are in <see cref="TransitionTests"/>.
 /// </summary>
-public sealed class RestoreDefectTests
+public sealed class RestoreDefectTests(ITestOutputHelper output)
 {
     // Runs `component` for k ticks, checkpoints, restores into a fresh host (hops times in a row, k ticks
     // apart), runs on to `ticks` ticks in total; returns the LOG lines and the last restored child's dumps.
@@ -211,10 +211,13 @@ public sealed class RestoreDefectTests
         long page = map.State().Address & ~(LazyPager.PageSize - 1);
 
         host.Kernel.Timers.Hold(); // the dump below must see the timers of the checkpoint
+        var freeze = System.Diagnostics.Stopwatch.StartNew();
         pd.Freeze(); // before the fix: a 30 s stall, then the thread died of the fault timeout
+        output.WriteLine($"freeze with a thread blocked in its fault: {freeze.Elapsed.TotalMilliseconds:F3} ms");
         Assert.Null(thread.Failure);
         long steps = thread.Steps;
         var unresolved = TransitionHarness.RoundTrip(host.Checkpoint(child)); // nested in the freeze
+        output.WriteLine($"checkpoint pause: {host.LastPauseTime.TotalMilliseconds:F3} ms");
         string unresolvedDump = ChildState.Dump(host, child);
 
         // Resolve the fault while the PD is frozen: the thread must not step (not even retry) until thawed.

@@ -71,7 +71,7 @@ internal sealed class RestoreCommand : Command<RestoreCommand.Settings>
         // Restored stopped: the state is read, the tick count taken and the clock restarted at the
         // image's time before the child runs, so --ticks N is exactly N more ticks, the .state dump is of
         // the restored state, and the time spent restoring does not reach the child as a clock jump.
-        var child = run.Host.Restore(image, SampleCatalog.Create, leaveStopped: true);
+        var child = run.Host.Restore(image, ComponentCatalog.Create, leaveStopped: true);
         Console.Error.WriteLine($"restored '{child.Label}' from {settings.Image} at t={image.Manifest.ClockMicroseconds / 1000} ms: {child.Sessions.Count} sessions, {child.Env.Domain.Caps.Used} capabilities, {image.MemoryBytes} bytes of memory{(settings.LeaveStopped ? " (stopped)" : "")}");
         if (settings.StateOut is not null) File.WriteAllText(settings.StateOut, ChildState.Dump(run.Host, child));
         using var resumed = new ManualResetEventSlim();

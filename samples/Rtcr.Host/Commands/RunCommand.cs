@@ -8,8 +8,8 @@ internal sealed class RunCommand : Command<RunSettings>
 {
     public override int Execute(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
     {
-        var program = SampleCatalog.Create(settings.Component);
-        string config = settings.ConfigFile is null ? SampleCatalog.DefaultConfig(settings.Component) : File.ReadAllText(settings.ConfigFile);
+        var program = ComponentCatalog.Create(settings.Component);
+        string config = settings.ConfigFile is null ? ComponentCatalog.DefaultConfig(settings.Component) : File.ReadAllText(settings.ConfigFile);
         var policy = new Sessions.IncrementalPolicy { MaxChainLength = settings.MaxChain ?? 16 };
         using var run = settings.CreateRun(settings.VirtualTime, settings.Plain, policy: policy, incremental: settings.Incremental);
         var tracking = TrackingSettings.Create(settings.Incremental, settings.Granularity, settings.Tracking);

@@ -20,6 +20,8 @@ internal static class Cli
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
+        // The CLI finds the adversarial test components in this assembly (ComponentCatalog in Rtcr.Host).
+        psi.Environment["RTCR_COMPONENTS"] = typeof(Cli).Assembly.Location;
         return Process.Start(psi)!;
     }
 
