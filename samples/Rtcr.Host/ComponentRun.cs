@@ -85,7 +85,11 @@ internal sealed class ComponentRun : IDisposable
         lock (_checkpointLock)
         {
             path ??= Path.Combine(OutputDirectory, $"{child.Program.Name}-{++_sequence:D4}.rtcr");
-            var image = Host.Checkpoint(child, Incremental, Path.GetFileName(path));
+            // A chain lives in one directory (restore looks for parents next to the delta): an image
+            // asked for elsewhere is full, and the chain in the output directory starts anew after it.
+            bool inChain = Path.GetFullPath(Path.GetDirectoryName(Path.GetFullPath(path))!) == Path.GetFullPath(OutputDirectory);
+            var image = Host.Checkpoint(child, Incremental && inChain, Path.GetFileName(path));
+            if (!inChain) Host.BreakChain(child);
             try
             {
                 ImageProgress.Run($"writing {Path.GetFileName(path)}", image.MemoryBytes, progress =>

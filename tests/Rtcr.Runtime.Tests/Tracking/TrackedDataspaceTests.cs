@@ -9,7 +9,17 @@ public sealed class TrackedDataspaceTests
     private const long K = 1024;
     private const long Base = 0x4000_0000; // where the child attaches the dataspace
 
-    private static (Kernel Kernel, DirtyTracker Tracker, TrackedDataspace Ds, AddressSpace Memory) Setup(
+    /// <summary>A kernel, a tracker and one tracked dataspace attached at <see cref="Base"/>; disposing frees them.</summary>
+    private sealed record Rig(Kernel Kernel, DirtyTracker Tracker, TrackedDataspace Ds, AddressSpace Memory) : IDisposable
+    {
+        public void Dispose()
+        {
+            Tracker.Dispose();
+            Kernel.Dispose();
+        }
+    }
+
+    private static Rig Setup(
         long size, long granularity, TrackingMode mode, ExecutionMode exec = ExecutionMode.Deterministic, AdaptiveGranularity? adaptive = null)
     {
         var kernel = new Kernel(exec);
@@ -17,7 +27,7 @@ public sealed class TrackedDataspaceTests
         var ds = tracker.Allocate(size);
         var root = new RegionMap("child", 1L << 32);
         root.Attach(ds, at: Base);
-        return (kernel, tracker, ds, new AddressSpace(root, TimeSpan.FromSeconds(10)));
+        return new Rig(kernel, tracker, ds, new AddressSpace(root, TimeSpan.FromSeconds(10)));
     }
 
     public static TheoryData<TrackingMode> Modes => new() { TrackingMode.Write, TrackingMode.Access };
@@ -26,9 +36,8 @@ public sealed class TrackedDataspaceTests
     [MemberData(nameof(Modes))]
     public void Designated_dataspaces_cover_the_dataspace_exactly_and_the_last_may_be_smaller(TrackingMode mode)
     {
-        var (kernel, tracker, ds, _) = Setup(9 * 64 * K + 12 * K, 64 * K, mode);
-        using var _k = kernel;
-        using var _t = tracker;
+        using var rig = Setup(9 * 64 * K + 12 * K, 64 * K, mode);
+        var (kernel, tracker, ds, _) = rig;
         var designated = ds.Designated;
         Assert.Equal(10, designated.Count);
         long expected = 0;
@@ -45,9 +54,8 @@ public sealed class TrackedDataspaceTests
     [MemberData(nameof(Modes))]
     public void Seed_behaviour_nothing_is_open_after_a_checkpoint_and_one_access_opens_exactly_one(TrackingMode mode)
     {
-        var (kernel, tracker, ds, memory) = Setup(1024 * K, 64 * K, mode);
-        using var _k = kernel;
-        using var _t = tracker;
+        using var rig = Setup(1024 * K, 64 * K, mode);
+        var (kernel, tracker, ds, memory) = rig;
         memory.Write(Base + 5, 1L);
         ds.CopyDirtyAndRearm(new byte[ds.DirtyBytes]);
         Assert.Equal(0, ds.ArmedOpenCount);
@@ -63,9 +71,10 @@ public sealed class TrackedDataspaceTests
     [Fact]
     public void Write_tracking_lets_reads_through_without_dirtying_while_access_tracking_counts_them()
     {
-        var (k1, t1, written, m1) = Setup(256 * K, 4 * K, TrackingMode.Write);
-        var (k2, t2, accessed, m2) = Setup(256 * K, 4 * K, TrackingMode.Access);
-        using (k1) using (t1) using (k2) using (t2)
+        using var r1 = Setup(256 * K, 4 * K, TrackingMode.Write);
+        using var r2 = Setup(256 * K, 4 * K, TrackingMode.Access);
+        var (_, _, written, m1) = r1;
+        var (_, _, accessed, m2) = r2;
         {
             for (long a = 0; a < 256 * K; a += 4 * K) { _ = m1.Read<long>(Base + a); _ = m2.Read<long>(Base + a); }
             Assert.Equal(0, written.DirtyCount);
@@ -79,9 +88,8 @@ public sealed class TrackedDataspaceTests
     [MemberData(nameof(Modes))]
     public void Fault_lookup_is_exact_at_a_designated_dataspaces_last_byte_and_one_past_its_end(TrackingMode mode)
     {
-        var (kernel, tracker, ds, memory) = Setup(256 * K, 64 * K, mode);
-        using var _k = kernel;
-        using var _t = tracker;
+        using var rig = Setup(256 * K, 64 * K, mode);
+        var (kernel, tracker, ds, memory) = rig;
         memory.Write(Base + 64 * K - 1, (byte)1); // last byte of the first
         Assert.Equal([new MemoryRange(0, 64 * K)], ds.DirtyRanges());
         memory.Write(Base + 64 * K, (byte)2); // first byte of the second
@@ -94,9 +102,8 @@ public sealed class TrackedDataspaceTests
     [MemberData(nameof(Modes))]
     public void Every_dirty_designated_dataspace_is_copied_not_only_the_first(TrackingMode mode)
     {
-        var (kernel, tracker, ds, memory) = Setup(1024 * K, 16 * K, mode);
-        using var _k = kernel;
-        using var _t = tracker;
+        using var rig = Setup(1024 * K, 16 * K, mode);
+        var (kernel, tracker, ds, memory) = rig;
         long[] offsets = [0, 48 * K, 500 * K, 1024 * K - 8];
         foreach (long o in offsets) memory.Write(Base + o, o + 1);
         var buffer = new byte[ds.DirtyBytes];
@@ -139,9 +146,8 @@ public sealed class TrackedDataspaceTests
     [Fact]
     public void An_access_outside_every_dataspace_stops_the_faulting_thread_with_a_clear_report_and_the_parent_runs_on()
     {
-        var (kernel, tracker, ds, memory) = Setup(64 * K, 4 * K, TrackingMode.Write);
-        using var _k = kernel;
-        using var _t = tracker;
+        using var rig = Setup(64 * K, 4 * K, TrackingMode.Write);
+        var (kernel, tracker, ds, memory) = rig;
         var thread = kernel.CreateThread("stray", new StrayWriter(), memory);
         thread.Start(0, Base + 64 * K); // one past the end of the tracked dataspace
 
@@ -168,9 +174,8 @@ public sealed class TrackedDataspaceTests
     public void Faults_from_several_threads_at_once_are_all_resolved_by_the_parents_handler_thread()
     {
         const int threads = 8, writes = 256;
-        var (kernel, tracker, ds, memory) = Setup(threads * writes * 4 * K, 4 * K, TrackingMode.Write, ExecutionMode.Threaded);
-        using var _k = kernel;
-        using var _t = tracker;
+        using var rig = Setup(threads * writes * 4 * K, 4 * K, TrackingMode.Write, ExecutionMode.Threaded);
+        var (kernel, tracker, ds, memory) = rig;
         using var start = new Barrier(threads);
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
@@ -202,9 +207,8 @@ public sealed class TrackedDataspaceTests
         // in the next epoch. Writers run flat out while checkpoints are taken; every epoch's content
         // must equal the backing at the copy and every write must be in some delta. The lock stands in
         // for the freeze: a writer's access (fault included) completes before the copy starts.
-        var (kernel, tracker, ds, memory) = Setup(1024 * K, 4 * K, TrackingMode.Write, ExecutionMode.Threaded);
-        using var _k = kernel;
-        using var _t = tracker;
+        using var rig = Setup(1024 * K, 4 * K, TrackingMode.Write, ExecutionMode.Threaded);
+        var (kernel, tracker, ds, memory) = rig;
         var shadow = new byte[ds.Size];
         ds.CopyAllAndRearm(shadow);
         using var stop = new CancellationTokenSource();
@@ -254,9 +258,8 @@ public sealed class TrackedDataspaceTests
     [Fact]
     public void A_fault_pending_while_the_checkpoint_copies_is_resolved_afterwards_and_lands_in_the_next_delta()
     {
-        var (kernel, tracker, ds, memory) = Setup(256 * K, 4 * K, TrackingMode.Write, ExecutionMode.Threaded);
-        using var _k = kernel;
-        using var _t = tracker;
+        using var rig = Setup(256 * K, 4 * K, TrackingMode.Write, ExecutionMode.Threaded);
+        var (kernel, tracker, ds, memory) = rig;
         memory.Write(Base, 1L);
         tracker.FaultHandler.Pause(); // the parent's handler is busy: the next fault stays pending
         var writer = new Thread(() => memory.Write(Base + 128 * K, 42L));
@@ -279,9 +282,8 @@ public sealed class TrackedDataspaceTests
     public void Adaptive_granularity_merges_where_writes_are_dense_and_splits_where_they_are_spread()
     {
         var adaptive = new AdaptiveGranularity { MergeAfter = 1, SplitAfter = 1 };
-        var (kernel, tracker, ds, memory) = Setup(8 * 1024 * K, 64 * K, TrackingMode.Write, adaptive: adaptive);
-        using var _k = kernel;
-        using var _t = tracker;
+        using var rig = Setup(8 * 1024 * K, 64 * K, TrackingMode.Write, adaptive: adaptive);
+        var (kernel, tracker, ds, memory) = rig;
         for (int epoch = 0; epoch < 8; epoch++)
         {
             for (long a = 0; a < 4096 * K; a += 4 * K) memory.Write(Base + a, (long)epoch); // block 0: every page
