@@ -40,8 +40,8 @@ public sealed class TransitionTests(ITestOutputHelper output)
     public void Random_points_in_threaded_execution_chain_exactly(string component)
     {
         int points = 5 * TransitionHarness.Scale;
-        TransitionHarness.Threaded(component, seed: 7, points);
-        output.WriteLine($"{component}: {points} threaded points");
+        var report = TransitionHarness.Threaded(component, seed: 7, points);
+        output.WriteLine($"{component}: {points} threaded points, longest checkpoint pause {report.MaxPause.TotalMilliseconds:F3} ms");
     }
 
     private static int Ticks(string component) => component == "memory_writer" ? 6 : 10;

@@ -17,7 +17,7 @@ namespace Rtcr.EndToEnd.Tests.Harness;
 internal static class TransitionHarness
 {
     /// <summary>How a run went: the checkpoints taken (boundary index each), and what was compared.</summary>
-    public sealed record Report(string Component, int Seed, IReadOnlyList<long> Points, int Hops);
+    public sealed record Report(string Component, int Seed, IReadOnlyList<long> Points, int Hops, TimeSpan MaxPause = default);
 
     /// <summary>Scales the CI counts up for the long run: <c>RTCR_TRANSITION_SCALE=20 dotnet test ...</c>.</summary>
     public static int Scale => int.TryParse(Environment.GetEnvironmentVariable("RTCR_TRANSITION_SCALE"), out int s) && s > 0 ? s : 1;
@@ -109,6 +109,7 @@ internal static class TransitionHarness
     {
         var random = new Random(seed);
         var taken = new List<long>();
+        var maxPause = TimeSpan.Zero;
         var host = new ComponentHost(ExecutionMode.Threaded);
         try
         {
@@ -127,6 +128,7 @@ internal static class TransitionHarness
                 {
                     image = RoundTrip(host.Checkpoint(child));
                     before = Normalize(ChildState.Dump(host, child));
+                    if (host.LastPauseTime > maxPause) maxPause = host.LastPauseTime;
                 }
                 finally
                 {
@@ -155,7 +157,7 @@ internal static class TransitionHarness
         {
             host.Dispose();
         }
-        return new Report(component, seed, taken, points);
+        return new Report(component, seed, taken, points, maxPause);
     }
 
     private static void Fail(Child child, string what)
