@@ -74,4 +74,21 @@ public sealed class IncrementalCliTests : IDisposable
     {
         Assert.Contains("USAGE", Cli.RunOk("compact", "--help").Stdout.ToUpperInvariant());
     }
+
+    [Fact]
+    public void Ram_quota_lets_a_child_larger_than_the_default_run_and_a_bad_value_is_a_clear_error()
+    {
+        string config = Path.Combine(_dir, "big.xml");
+        File.WriteAllText(config, IncrementalChainHarness.Config("sequential", workingSet: "300M", rate: 1000, intervalMs: 100));
+        var tooSmall = Cli.Run("run", "memory_writer", "--config", config, "--ticks", "1", "--virtual-time");
+        Assert.NotEqual(0, tooSmall.ExitCode);
+        Assert.Contains("asked for 314572800", (tooSmall.Stdout + tooSmall.Stderr).Replace("\n", " "));
+
+        var fits = Cli.RunOk("run", "memory_writer", "--config", config, "--ticks", "1", "--virtual-time", "--ram-quota", "400M", "--plain");
+        Assert.Contains("[memory_writer] tick 1: 100 writes", fits.LogLines);
+
+        var bad = Cli.Run("run", "memory_writer", "--ticks", "1", "--ram-quota", "12Q");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("--ram-quota: '12Q'", bad.Stdout + bad.Stderr);
+    }
 }

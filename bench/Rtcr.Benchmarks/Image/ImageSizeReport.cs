@@ -5,7 +5,7 @@ using Rtcr.Image;
 namespace Rtcr.Benchmarks.Image;
 
 /// <summary>
-/// Size of a written image against the memory it holds, without and with Deflate, for a working set
+/// Size of a written image against the memory it holds, raw and with each codec (Deflate, LZ4, Zstandard), for a working set
 /// that is all zeros (allocated, never written) and one that memory_writer has written once
 /// sequentially (word i holds i: regular but not constant), plus the write throughput into a stream
 /// that discards the bytes (so the disk is not measured).
@@ -27,7 +27,7 @@ public static class ImageSizeReport
                 Rtcr.Checkpoint.CheckpointImage image;
                 using (var writer = WriterFixture.Start(bytes, fill: written))
                     image = writer.Host.Checkpoint(writer.Child);
-                foreach (var compression in new[] { ImageCompression.None, ImageCompression.Deflate })
+                foreach (var compression in new[] { ImageCompression.None, ImageCompression.Deflate, ImageCompression.Lz4, ImageCompression.Zstd })
                 {
                     long size = 0;
                     var times = new List<double>();

@@ -19,8 +19,12 @@ internal abstract class CheckpointSettings : CommandSettings
     public string Out { get; init; } = "checkpoints";
 
     [CommandOption("--compress")]
-    [Description("Compress images (Deflate, fastest level; incompressible chunks are stored raw).")]
+    [Description("Compress image chunks (LZ4 unless --codec says otherwise; a chunk that does not shrink is stored raw).")]
     public bool Compress { get; init; }
+
+    [CommandOption("--codec <lz4|zstd|deflate>")]
+    [Description("Codec for --compress: lz4 (default, fastest), zstd (level 1, smaller, slower) or deflate (fastest level).")]
+    public string? Codec { get; init; }
 
     [CommandOption("--control <NAME>")]
     [Description("Listen on a local control pipe NAME so that 'rtcr checkpoint NAME' can checkpoint this run.")]
@@ -49,7 +53,7 @@ internal abstract class CheckpointSettings : CommandSettings
             CheckpointEveryTicks = everyTicks,
             CheckpointEveryMicroseconds = everyUs,
             OutputDirectory = Out,
-            Compression = Compress ? Image.ImageCompression.Deflate : Image.ImageCompression.None,
+            Compression = Codecs.Choose(Compress, Codec),
             WriteStateDumps = StateDumps,
         };
     }
@@ -58,6 +62,7 @@ internal abstract class CheckpointSettings : CommandSettings
     {
         if (CheckpointEvery is not null && !(long.TryParse(CheckpointEvery, out long n) && n > 0) && !(Duration.TryParseMicroseconds(CheckpointEvery, out long us) && us > 0))
             return ValidationResult.Error($"--checkpoint-every: '{CheckpointEvery}' is neither a positive tick count nor a duration (examples: 5, 500ms, 2s)");
+        if (Codecs.Problem(Compress, Codec) is { } codec) return ValidationResult.Error(codec);
         return ValidationResult.Success();
     }
 }

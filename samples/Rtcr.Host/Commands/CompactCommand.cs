@@ -21,12 +21,17 @@ internal sealed class CompactCommand : Command<CompactCommand.Settings>
         public string? Out { get; init; }
 
         [CommandOption("--compress")]
-        [Description("Compress the full image (Deflate, fastest level).")]
+        [Description("Compress the full image (LZ4 unless --codec says otherwise).")]
         public bool Compress { get; init; }
+
+        [CommandOption("--codec <lz4|zstd|deflate>")]
+        [Description("Codec for --compress.")]
+        public string? Codec { get; init; }
 
         public override ValidationResult Validate()
         {
             if (!File.Exists(Image)) return ValidationResult.Error($"image '{Image}' does not exist");
+            if (Codecs.Problem(Compress, Codec) is { } codec) return ValidationResult.Error(codec);
             if (Out is not null && Path.GetFullPath(Out) == Path.GetFullPath(Image))
                 return ValidationResult.Error("--out must differ from the image: the chain stays intact until the full image is written and checked");
             return ValidationResult.Success();
@@ -51,7 +56,7 @@ internal sealed class CompactCommand : Command<CompactCommand.Settings>
         string output = settings.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Image))!, Path.GetFileNameWithoutExtension(settings.Image) + "-full.rtcr");
         ImageProgress.Run($"writing {Path.GetFileName(output)}", full.MemoryBytes, progress =>
         {
-            ImageWriter.WriteFile(full, output, settings.Compress ? ImageCompression.Deflate : ImageCompression.None, progress);
+            ImageWriter.WriteFile(full, output, Codecs.Choose(settings.Compress, settings.Codec), progress);
             return output;
         });
         ImageReader.ReadFile(output, SessionRecorders.Schema); // what was written must read back

@@ -66,6 +66,8 @@ internal sealed class RestoreCommand : Command<RestoreCommand.Settings>
         var image = ImageProgress.Run($"reading {Path.GetFileName(settings.Image)}", new FileInfo(settings.Image).Length,
             progress => ImageChain.Load(settings.Image, schema));
         var program = image.Manifest.Metadata.GetValueOrDefault("program", "component");
+        // First-use work (JIT, serializer setup) before the child runs, not in its first checkpoint's pause.
+        if (settings.CheckpointEvery is not null || settings.Control is not null) CheckpointWarmUp.Ensure();
         using var run = settings.CreateRun(settings.VirtualTime, settings.Plain, image.Manifest.ClockMicroseconds,
             firstSequence: ComponentRun.ContinueSequence(settings.Out, program));
         // Restored stopped: the state is read, the tick count taken and the clock restarted at the

@@ -27,6 +27,14 @@ internal sealed class RunSettings : CheckpointSettings
     [Description("Run deterministically on a virtual clock (time advances event by event, as fast as possible).")]
     public bool VirtualTime { get; init; }
 
+    [CommandOption("--ram-quota <SIZE>")]
+    [Description("RAM quota of the child's PD (e.g. 512M, 2G; default 256M). The working set must fit in it.")]
+    public string? RamQuota { get; init; }
+
+    [CommandOption("--cap-quota <N>")]
+    [Description("Capability quota of the child's PD (default 1000).")]
+    public long? CapQuota { get; init; }
+
     [CommandOption("--incremental")]
     [Description("Track the child's RAM (designated dataspaces, dirty tracking through faults) and write deltas after the first full image; see docs/incremental.md.")]
     public bool Incremental { get; init; }
@@ -47,9 +55,22 @@ internal sealed class RunSettings : CheckpointSettings
     [Description("Print a digest of the component's memory when the run ends.")]
     public bool Digest { get; init; }
 
+    [CommandOption("--no-warm-up")]
+    [Description("Skip running the checkpoint path once before the child starts (the first checkpoint's pause then includes JIT and serializer setup; for measuring that cost).")]
+    public bool NoWarmUp { get; init; }
+
     [CommandOption("--plain")]
     [Description("Print LOG lines without colour markup.")]
     public bool Plain { get; init; }
+
+    /// <summary>The resources granted to the child.</summary>
+    public Sessions.ChildOptions ChildOptions(Tracking.TrackingOptions? tracking)
+    {
+        var options = new Sessions.ChildOptions { Tracking = tracking };
+        if (RamQuota is not null && ByteSize.TryParse(RamQuota, out long ram)) options = options with { RamQuota = ram };
+        if (CapQuota is long caps) options = options with { CapQuota = caps };
+        return options;
+    }
 
     public override ValidationResult Validate()
     {
@@ -58,6 +79,9 @@ internal sealed class RunSettings : CheckpointSettings
         if (Ticks is < 1) return ValidationResult.Error("--ticks must be at least 1");
         if (For is not null && !Duration.TryParseMicroseconds(For, out _)) return ValidationResult.Error($"--for: '{For}' is not a duration (examples: 500ms, 2s, 1.5m)");
         if (ConfigFile is not null && !File.Exists(ConfigFile)) return ValidationResult.Error($"--config: file '{ConfigFile}' does not exist");
+        if (RamQuota is not null && !(ByteSize.TryParse(RamQuota, out long ram) && ram >= 1024 * 1024))
+            return ValidationResult.Error($"--ram-quota: '{RamQuota}' is not a size of at least 1M (examples: 512M, 2G)");
+        if (CapQuota is < 16) return ValidationResult.Error("--cap-quota must be at least 16");
         if (MaxChain is not null && (!Incremental || MaxChain < 0)) return ValidationResult.Error("--max-chain needs --incremental and a count of 0 or more");
         if (TrackingSettings.Validate(Incremental, Granularity, Tracking) is { Successful: false } tracking) return tracking;
         return ValidationResult.Success();

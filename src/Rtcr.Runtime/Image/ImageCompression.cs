@@ -1,15 +1,18 @@
 namespace Rtcr.Image;
 
 /// <summary>
-/// Chunk compression. Deflate at its fastest level: component memory is mostly zero pages and
-/// repetitive data, which fast Deflate (zlib-ng in .NET) shrinks well at several hundred MB/s, and it
-/// is in the base library. A chunk that does not shrink is stored raw, so incompressible memory
-/// costs only the attempt.
+/// Chunk compression. Every chunk is compressed on its own and stored raw when compression does not
+/// shrink it, so incompressible memory costs only the attempt. The value is also the codec id stored
+/// in each chunk header, so images written with any codec stay readable.
 /// </summary>
 public enum ImageCompression
 {
     /// <summary>Chunks stored raw.</summary>
     None = 0,
-    /// <summary>Chunks compressed with Deflate (fastest), unless that does not shrink them.</summary>
+    /// <summary>Deflate at its fastest level (the only codec of images written before LZ4 and Zstandard were added).</summary>
     Deflate = 1,
+    /// <summary>LZ4 (K4os, fast level): the fastest; compresses zero pages and repetitive data well.</summary>
+    Lz4 = 2,
+    /// <summary>Zstandard level 1 (ZstdSharp): smaller than LZ4 on mixed data, slower.</summary>
+    Zstd = 3,
 }

@@ -27,6 +27,8 @@ internal static class ImageLayout
     /// <summary>Dataspace content is split into slices of this size: each is checksummed and compressed on its own.</summary>
     public const int SliceSize = 4 * 1024 * 1024;
     public const ushort FlagCompressed = 1;
+    /// <summary>Largest manifest read (sessions, capabilities and the dataspace table; far below this in practice).</summary>
+    public const int MaxManifestLength = 256 * 1024 * 1024;
 
     public const uint KindManifest = 1;
     public const uint KindDataspace = 2;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.IO.Hashing;
 using MemoryPack;
 using Rtcr.Checkpoint;
@@ -155,8 +154,11 @@ public static class ImageReader
         ulong checksum = BinaryPrimitives.ReadUInt64LittleEndian(header[24..]);
         if (kind == ImageLayout.KindEnd) throw new ImageFormatException(ImageError.Truncated, source, $"image ends after {index} chunks, the header announced more");
         const long limit = ImageLayout.SliceSize + ImageLayout.SliceHeaderLength;
-        if (rawLength < 0 || storedLength < 0 || storedLength > int.MaxValue || (kind == ImageLayout.KindDataspace && rawLength > limit) || codec > 1)
+        if (rawLength < 0 || storedLength < 0 || storedLength > int.MaxValue || (kind == ImageLayout.KindManifest && rawLength > ImageLayout.MaxManifestLength) || (kind == ImageLayout.KindDataspace && rawLength > limit) || codec > ChunkCodec.MaxCodec || (codec != 0 && rawLength > int.MaxValue))
             throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} has an invalid header");
+        // Nothing is allocated for more bytes than the file has left.
+        if (stream.CanSeek && storedLength > stream.Length - stream.Position)
+            throw new ImageFormatException(ImageError.Truncated, source, $"chunk {index} announces {storedLength} bytes, the file has {stream.Length - stream.Position} left");
         var stored = GC.AllocateUninitializedArray<byte>((int)storedLength);
         if (stream.ReadAtLeast(stored, stored.Length, throwOnEndOfStream: false) < stored.Length)
             throw new ImageFormatException(ImageError.Truncated, source, $"file ends inside chunk {index} ({storedLength} bytes expected)");
@@ -168,16 +170,8 @@ public static class ImageReader
             return (kind, stored);
         }
         var raw = GC.AllocateUninitializedArray<byte>(checked((int)rawLength));
-        try
-        {
-            using var inflate = new DeflateStream(new MemoryStream(stored), CompressionMode.Decompress);
-            if (inflate.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false) != raw.Length || inflate.ReadByte() != -1)
-                throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} decompresses to the wrong length");
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} cannot be decompressed: {ex.Message}");
-        }
+        if (!ChunkCodec.TryDecompress(codec, stored, raw))
+            throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} cannot be decompressed to its {rawLength} bytes");
         return (kind, raw);
     }
 }

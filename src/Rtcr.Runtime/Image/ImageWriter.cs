@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.IO.Hashing;
 using MemoryPack;
 using Rtcr.Checkpoint;
@@ -69,7 +68,8 @@ public static class ImageWriter
         BinaryPrimitives.WriteUInt64LittleEndian(header[40..], XxHash64.HashToUInt64(header[..40]));
         stream.Write(header);
 
-        WriteChunk(stream, ImageLayout.KindManifest, manifest, compression);
+        byte[]? scratch = null;
+        WriteChunk(stream, ImageLayout.KindManifest, manifest, compression, ref scratch);
         var slice = new byte[ImageLayout.SliceHeaderLength + ImageLayout.SliceSize];
         foreach (var ds in image.Manifest.Dataspaces)
         {
@@ -79,7 +79,7 @@ public static class ImageWriter
                 BinaryPrimitives.WriteInt64LittleEndian(slice, ds.Badge);
                 BinaryPrimitives.WriteInt64LittleEndian(slice.AsSpan(8), offset);
                 content.AsSpan((int)packed, length).CopyTo(slice.AsSpan(ImageLayout.SliceHeaderLength));
-                WriteChunk(stream, ImageLayout.KindDataspace, slice.AsSpan(0, ImageLayout.SliceHeaderLength + length), compression);
+                WriteChunk(stream, ImageLayout.KindDataspace, slice.AsMemory(0, ImageLayout.SliceHeaderLength + length), compression, ref scratch);
                 progress?.Report((done += length, total));
             }
         }
@@ -89,27 +89,16 @@ public static class ImageWriter
         stream.Write(end);
     }
 
-    private static void WriteChunk(Stream stream, uint kind, ReadOnlySpan<byte> raw, ImageCompression compression)
+    private static void WriteChunk(Stream stream, uint kind, ReadOnlyMemory<byte> raw, ImageCompression compression, ref byte[]? scratch)
     {
-        ReadOnlySpan<byte> stored = raw;
-        uint codec = 0;
-        if (compression == ImageCompression.Deflate)
-        {
-            var packed = new MemoryStream(raw.Length / 2 + 64);
-            using (var deflate = new DeflateStream(packed, CompressionLevel.Fastest, leaveOpen: true)) deflate.Write(raw);
-            if (packed.Length < raw.Length)
-            {
-                stored = packed.GetBuffer().AsSpan(0, (int)packed.Length);
-                codec = 1;
-            }
-        }
+        var (codec, stored) = ChunkCodec.Compress(compression, raw, ref scratch);
         Span<byte> header = stackalloc byte[ImageLayout.ChunkHeaderLength];
         BinaryPrimitives.WriteUInt32LittleEndian(header, kind);
         BinaryPrimitives.WriteUInt32LittleEndian(header[4..], codec);
         BinaryPrimitives.WriteInt64LittleEndian(header[8..], raw.Length);
         BinaryPrimitives.WriteInt64LittleEndian(header[16..], stored.Length);
-        BinaryPrimitives.WriteUInt64LittleEndian(header[24..], XxHash3.HashToUInt64(stored));
+        BinaryPrimitives.WriteUInt64LittleEndian(header[24..], XxHash3.HashToUInt64(stored.Span));
         stream.Write(header);
-        stream.Write(stored);
+        stream.Write(stored.Span);
     }
 }
