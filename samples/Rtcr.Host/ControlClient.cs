@@ -2,25 +2,31 @@ using System.IO.Pipes;
 
 namespace Rtcr.Host;
 
-/// <summary>Sends one request line to a <see cref="ControlServer"/> and returns the text after "ok ".</summary>
+/// <summary>
+/// Sends one request line to a <see cref="ControlServer"/> under one deadline for the whole exchange
+/// (connecting, sending, waiting for the answer) and returns the text after "ok ".
+/// </summary>
 internal static class ControlClient
 {
-    public static string Request(string control, string request, int timeoutSeconds)
+    public static string Request(string control, string request, int timeoutSeconds, CancellationToken cancellationToken)
     {
-        using var pipe = new NamedPipeClientStream(".", control, PipeDirection.InOut);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
+        using var pipe = new NamedPipeClientStream(".", control, PipeDirection.InOut, PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly);
+        string reply;
         try
         {
-            pipe.Connect(TimeSpan.FromSeconds(timeoutSeconds));
+            pipe.ConnectAsync(deadline.Token).GetAwaiter().GetResult();
+            pipe.WriteAsync(System.Text.Encoding.UTF8.GetBytes(request + "\n"), deadline.Token).AsTask().GetAwaiter().GetResult();
+            using var reader = new StreamReader(pipe, leaveOpen: true);
+            reply = reader.ReadLineAsync(deadline.Token).AsTask().GetAwaiter().GetResult() ?? "error the component closed the pipe";
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new InvalidOperationException($"no 'rtcr run' or 'rtcr restore' with --control {control} answered within {timeoutSeconds} s");
+            throw new InvalidOperationException($"no answer from 'rtcr run/restore --control {control}' within {timeoutSeconds} s");
         }
-        using var writer = new StreamWriter(pipe, leaveOpen: true) { AutoFlush = true };
-        using var reader = new StreamReader(pipe, leaveOpen: true);
-        writer.WriteLine(request);
-        string reply = reader.ReadLine() ?? "error the component closed the pipe";
-        if (reply.StartsWith("ok ", StringComparison.Ordinal)) return reply[3..];
-        throw new InvalidOperationException(reply.StartsWith("error ", StringComparison.Ordinal) ? reply[6..] : reply);
+        if (!reply.StartsWith("ok ", StringComparison.Ordinal))
+            throw new InvalidOperationException(reply.StartsWith("error ", StringComparison.Ordinal) ? reply[6..] : $"unexpected reply '{reply}'");
+        return reply[3..];
     }
 }

@@ -6,6 +6,9 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("rtcr");
+    // An unknown or misspelt option is an error, never silently ignored (a typo in --checkpoint-every
+    // would otherwise run without a single checkpoint).
+    config.Settings.StrictParsing = true;
     config.AddCommand<RunCommand>("run")
         .WithDescription("Run a component under the parent and print its LOG lines.")
         .WithExample("run", "sheep_counter", "--ticks", "5", "--virtual-time");
@@ -30,6 +33,7 @@ app.Configure(config =>
     config.SetExceptionHandler((ex, _) =>
     {
         AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+        if (Rtcr.Host.OptionSuggestion.For(ex.Message) is { } hint) AnsiConsole.MarkupLineInterpolated($"[yellow]hint:[/] {hint}");
         for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
             AnsiConsole.MarkupLineInterpolated($"[red]  caused by:[/] {inner.Message}");
         return 1;

@@ -27,6 +27,19 @@ public sealed class CliTests
         Assert.Equal(3, r.Stdout.Split('\n').Count(l => l.Contains("4 sheep. zzZ") || l.Contains("5 sheep. zzZ") || l.Contains("6 sheep. zzZ")) / 2);
     }
 
+    [Theory]
+    [InlineData("--checkpoint-evry", "did you mean --checkpoint-every?")]
+    [InlineData("--incremantal", "did you mean --incremental?")]
+    [InlineData("--qqqqqqqqqqqq", null)]
+    public void An_unknown_option_is_an_error_with_a_hint_not_silently_ignored(string option, string? hint)
+    {
+        var r = Cli.Run("run", "sheep_counter", option, "5", "--ticks", "1", "--virtual-time");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains($"Unknown option '{option[2..]}'", r.Stdout + r.Stderr);
+        if (hint is null) Assert.DoesNotContain("did you mean", r.Stdout + r.Stderr);
+        else Assert.Contains(hint, r.Stdout + r.Stderr);
+    }
+
     [Fact]
     public void Unknown_component_is_a_clear_error()
     {

@@ -18,15 +18,24 @@ internal sealed class CheckpointCommand : Command<CheckpointCommand.Settings>
         public string? Out { get; init; }
 
         [CommandOption("--timeout <SECONDS>")]
-        [Description("How long to wait for the running component (default 10).")]
+        [Description("How long the whole request may take: connecting, and the image being written (default 10).")]
         public int Timeout { get; init; } = 10;
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         string target = settings.Out is null ? "" : Path.GetFullPath(settings.Out);
-        string written = ControlClient.Request(settings.Control, "checkpoint " + target, settings.Timeout);
-        AnsiConsole.MarkupLineInterpolated($"[green]checkpoint written:[/] {written}");
+        string path = ControlClient.Request(settings.Control, "checkpoint " + target, settings.Timeout, cancellationToken);
+        // Success only for an image that is there and reads: a reply alone proves nothing.
+        try
+        {
+            Image.ImageReader.ReadManifest(path);
+        }
+        catch (Exception ex) when (ex is IOException or Image.ImageFormatException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"the run answered that it wrote '{path}', but that is not a readable image: {ex.Message}", ex);
+        }
+        AnsiConsole.MarkupLineInterpolated($"[green]checkpoint written:[/] {path}");
         return 0;
     }
 }

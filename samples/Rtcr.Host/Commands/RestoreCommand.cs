@@ -79,7 +79,7 @@ internal sealed class RestoreCommand : Command<RestoreCommand.Settings>
         using var resumed = new ManualResetEventSlim();
         using var control = settings.Control is null ? null : new ControlServer(settings.Control,
             path => run.CheckpointNow(child, path.Length == 0 ? null : path),
-            () =>
+            resume: () =>
             {
                 resumed.Set();
                 return child.Label;

@@ -20,7 +20,7 @@ internal sealed class ResumeCommand : Command<ResumeCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        string what = ControlClient.Request(settings.Control, "resume", settings.Timeout);
+        string what = ControlClient.Request(settings.Control, "resume", settings.Timeout, cancellationToken);
         AnsiConsole.MarkupLineInterpolated($"[green]resumed:[/] {what}");
         return 0;
     }
