@@ -4,6 +4,7 @@ using BenchmarkDotNet.Running;
 using Rtcr.Benchmarks.Checkpoint;
 using Rtcr.Benchmarks.Execution;
 using Rtcr.Benchmarks.Image;
+using Rtcr.Benchmarks.Tracking;
 
 namespace Rtcr.Benchmarks;
 
@@ -19,6 +20,8 @@ public static class Program
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- pause-latency [--samples N]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- checkpoint-pause [--sizes 16,64,256,1024] [--iterations N]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- image-size [--sizes 16,64,256,1024] [--iterations N]
+          dotnet run -c Release --project bench/Rtcr.Benchmarks -- incremental [--size 256] [--epochs 6] [--warmup 12] [--rate 100000]
+              [--patterns sequential,random,hotspot] [--only sweep|dirty1|threaded] [--plot docs/incremental-tradeoff.png]
         """;
 
     /// <summary>Runs the selected suite or measurement.</summary>
@@ -35,6 +38,20 @@ public static class Program
                 return 0;
             case "image-size":
                 ImageSizeReport.Run(Sizes(args), Option(args, "--iterations", 3));
+                return 0;
+            case "incremental":
+                IncrementalOptions options;
+                try
+                {
+                    options = IncrementalOptions.Parse(args[1..]);
+                }
+                catch (ArgumentException ex)
+                {
+                    Console.Error.WriteLine($"incremental: {ex.Message}");
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+                }
+                IncrementalMeasurement.Run(options);
                 return 0;
             case "-h" or "--help" or "help":
                 Console.WriteLine(Usage);

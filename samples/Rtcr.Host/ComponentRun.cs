@@ -104,6 +104,10 @@ internal sealed class ComponentRun : IDisposable
                 Host.BreakChain(child);
                 throw;
             }
+            finally
+            {
+                image.ReleaseBuffers(); // written or lost: the next checkpoint reuses its buffers
+            }
             if (WriteStateDumps) File.WriteAllText(path + ".state", ChildState.Dump(Host, child));
             Written.Add(path);
             string kind = image.IsDelta ? $"delta {image.Manifest.ChainDepth} of the chain" : "full image";

@@ -17,4 +17,7 @@ public static class TrackingNames
 
     /// <summary>Session names for <c>RtcrRecorders.RegisterAll</c>.</summary>
     public const string Registrations = nameof(Registrations);
+
+    /// <summary>Service names of every session, checked for duplicates.</summary>
+    public const string Services = nameof(Services);
 }

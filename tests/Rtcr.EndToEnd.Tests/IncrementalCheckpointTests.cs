@@ -103,6 +103,33 @@ public sealed class IncrementalCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_released_delta_lends_its_buffer_to_the_next_one_and_an_unreleased_one_keeps_its_content()
+    {
+        using var host = new ComponentHost();
+        var child = host.Start(SampleCatalog.Create("memory_writer"), IncrementalChainHarness.Config("random"), new ChildOptions { Tracking = new TrackingOptions() });
+        host.Kernel.Advance(5_000);
+        host.Checkpoint(child, incremental: true);
+        host.Kernel.Advance(5_000);
+        var first = host.Checkpoint(child, incremental: true);
+        var ws = first.Manifest.Dataspaces.Single(d => d.Size == 1024 * 1024);
+        byte[] kept = first.Stored(ws).ToArray();
+
+        host.Kernel.Advance(5_000);
+        var second = host.Checkpoint(child, incremental: true); // the first is still held: its buffer is not reused
+        Assert.NotSame(first.Contents[ws.Badge], second.Contents[second.Manifest.Dataspaces.Single(d => d.Size == ws.Size).Badge]);
+        Assert.Equal(kept, first.Stored(ws).ToArray());
+
+        first.ReleaseBuffers();
+        second.ReleaseBuffers();
+        host.Kernel.Advance(5_000);
+        var third = host.Checkpoint(child, incremental: true);
+        var ws3 = third.Manifest.Dataspaces.Single(d => d.Size == ws.Size);
+        Assert.Same(first.Contents[ws.Badge], third.Contents[ws3.Badge]); // the kept buffer, lent again
+        Assert.True(third.Contents[ws3.Badge].Length >= ws3.StoredBytes);
+        Assert.Equal(third.MemoryBytes, third.Manifest.Dataspaces.Sum(d => d.StoredBytes));
+    }
+
+    [Fact]
     public void The_policy_takes_a_full_image_again_after_the_longest_chain_allowed()
     {
         var links = IncrementalChainHarness.Record(_dir, IncrementalChainHarness.Config("random"), new TrackingOptions(), checkpoints: 7, seed: 5,
@@ -229,7 +256,7 @@ public sealed class IncrementalCheckpointTests : IDisposable
     [Fact]
     public void An_image_of_format_version_1_still_restores()
     {
-        string fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "sheep_counter-v1.rtcr");
+        string fixture = Path.Combine(AppContext.BaseDirectory, "Golden", "sheep_counter-v1.rtcr"); // format version 1
         var image = ImageChain.Load(fixture, SessionRecorders.Schema);
         using var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
 

@@ -26,7 +26,48 @@ public sealed class DiagnosticTests
         { "RTCR013", "[RtcrSession(\"S\")] public interface IS { int /*!*/Count { get; } }" },
         { "RTCR014", "[RtcrSession(\"S\")] public interface IS { [Sets(\"k\", KeyFromResult = true)] /*!*/void Set(int value); }" },
         { "RTCR015", "[RtcrSession(\"S\")] public interface IS { [Sets(\"a\")] void Set(int v); [Unsets(\"b\")] void /*!*/Unset(); }" },
+        { "RTCR007", "public sealed class Counter : IComponent { public int /*!*/Count { get; set; } public int Fixed { get; } public int Once { get; init; } }" },
+        { "RTCR016", "[RtcrSession(\"S\")] public interface IS { [Sets(\"k\", KeyArg = \"id\")] void Set(int id, int v); [Unsets(\"k\")] void /*!*/Clear(); }" },
+        { "RTCR017", "[RtcrSession(\"S\")] public interface IS { [Sets(\"k\")] void SetAll(int v); [Sets(\"k\", KeyArg = \"id\")] void /*!*/Set(int id, int v); }" },
+        { "RTCR018", "[RtcrSession(\"S\")] public interface IA { [Query] int Q(); } [RtcrSession(\"S\")] public interface /*!*/IB { [Query] int Q(); }" },
+        { "RTCR019", "[RtcrSession(\"S\")] public interface IS { [Sets(\"v\")] /*!*/System.Threading.Tasks.Task SetAsync(int value); }" },
+        { "RTCR020", "[RtcrSession(\"\")] public interface /*!*/IS { [Query] int Q(); }" },
     };
+
+    /// <summary>
+    /// The rendered diagnostics (id, severity, position, message, help link) of every case, compared with
+    /// reviewed snapshots next to the source snapshots, so a message change is a reviewed change.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Diagnostic_messages_match_their_snapshots(string id, string source)
+    {
+        var diagnostics = await GeneratorHarness.RtcrDiagnostics(Usings + source);
+
+        string text = string.Join("\n", diagnostics.Where(d => d.Id.StartsWith("RTCR", StringComparison.Ordinal)).Select(d =>
+            $"{d.Id} {d.Severity} at {d.Location.GetLineSpan().StartLinePosition}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}\n  help: {d.Descriptor.HelpLinkUri}")) + "\n";
+        var sameId = Cases.Select(c => c.Data).Where(d => d.Item1 == id).Select(d => d.Item2).ToList();
+        string hint = sameId.Count > 1 ? id + "-" + (sameId.IndexOf(source) + 1) : id;
+        Snapshot.Verify(hint + ".txt", text);
+    }
+
+    [Fact]
+    public void Every_diagnostic_links_to_its_section_of_docs_diagnostics_md()
+    {
+        string page = GeneratorHarness.RepositoryFile("docs/diagnostics.md");
+        var ids = GeneratorHarness.RepositoryFile("src/Rtcr.Generators/AnalyzerReleases.Unshipped.md").Split('\n')
+            .Where(l => l.StartsWith("RTCR", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).ToList();
+        Assert.Equal(20, ids.Count);
+        foreach (string id in ids) Assert.Contains("\n## " + id + "\n", page);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Help_link_points_at_the_diagnostics_page(string id, string source)
+    {
+        var diagnostic = (await GeneratorHarness.RtcrDiagnostics(Usings + source)).First(d => d.Id == id);
+        Assert.Equal("docs/diagnostics.md#" + id.ToLowerInvariant(), diagnostic.Descriptor.HelpLinkUri);
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]

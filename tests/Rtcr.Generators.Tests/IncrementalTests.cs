@@ -63,12 +63,58 @@ public sealed class IncrementalTests
         Assert.All(Reasons(second, TrackingNames.Registrations), r => Assert.Contains(r, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
     }
 
+    private const string Extra = "using Rtcr; namespace Extra; [RtcrSession(\"Extra\")] public interface IExtra { [Sets(\"v\")] void Set(int value); }";
+
+    /// <summary>
+    /// Interfaces whose files were emitted again in the second run: each spec feeds its own source output,
+    /// which re-runs exactly when its spec is New or Modified.
+    /// </summary>
+    private static List<string> ReEmitted(GeneratorDriverRunResult second) =>
+        second.Results.Single().TrackedSteps[TrackingNames.Specs].SelectMany(s => s.Outputs)
+            .Where(o => o.Reason is IncrementalStepRunReason.New or IncrementalStepRunReason.Modified)
+            .Select(o => ((Model.InterfaceSpec)o.Value).Name).ToList();
+
+    private static IEnumerable<IncrementalStepRunReason> SpecOutputReasons(GeneratorDriverRunResult result) =>
+        result.Results.Single().TrackedSteps[TrackingNames.Specs].SelectMany(s => s.Outputs).Select(o => o.Reason);
+
+    [Fact]
+    public void Adding_an_interface_emits_only_its_files()
+    {
+        var (_, second) = RunTwice(c => c.AddSyntaxTrees(CSharpSyntaxTree.ParseText(Extra, GeneratorHarness.ParseOptions, path: "Extra.cs")));
+
+        Assert.Equal(["IExtra"], ReEmitted(second));
+        // The four interfaces of the test service were not emitted again.
+        Assert.Equal(4, SpecOutputReasons(second).Count(r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+        Assert.Contains(second.Results.Single().GeneratedSources, s => s.HintName == "Extra.IExtra.Recorder.g.cs");
+    }
+
+    [Fact]
+    public void Removing_an_interface_emits_nothing_else_again()
+    {
+        var compilation = GeneratorHarness.Compile(GeneratorHarness.Input("KeyValueService.cs"), Unrelated, Extra);
+        var driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation, TestContext.Current.CancellationToken);
+        var second = driver.RunGenerators(compilation.RemoveSyntaxTrees(compilation.SyntaxTrees.Last()), TestContext.Current.CancellationToken).GetRunResult();
+
+        Assert.Empty(ReEmitted(second));
+        Assert.Contains(SpecOutputReasons(second), r => r == IncrementalStepRunReason.Removed);
+        Assert.DoesNotContain(second.Results.Single().GeneratedSources, s => s.HintName.StartsWith("Extra.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Editing_one_interface_re_emits_only_that_interface()
+    {
+        var (_, second) = RunTwice(c => Replace(c, 0, t => t.Replace("[Query] ulong Position();", "[Query] ulong Position();\n    [Query] uint Stride();")
+            .Replace("public ulong Position() => _position;", "public ulong Position() => _position;\n    public uint Stride() => 1;")));
+
+        Assert.Equal(["ICursor"], ReEmitted(second));
+    }
+
     [Fact]
     public void Models_hold_no_symbols_syntax_or_compilations()
     {
         var (first, _) = RunTwice(c => c);
         // Only our named steps: Roslyn's own internal steps legitimately hold syntax.
-        string[] ours = [TrackingNames.SessionParse, TrackingNames.RpcObjectParse, TrackingNames.Diagnostics, TrackingNames.Specs, TrackingNames.Registrations];
+        string[] ours = [TrackingNames.SessionParse, TrackingNames.RpcObjectParse, TrackingNames.Diagnostics, TrackingNames.Specs, TrackingNames.Registrations, TrackingNames.Services];
         var tracked = first.Results.Single().TrackedSteps;
         Assert.All(ours.Where(n => n != TrackingNames.Diagnostics), n => Assert.True(tracked.ContainsKey(n), $"step {n} is not tracked"));
         foreach (var step in ours.Where(tracked.ContainsKey).SelectMany(n => tracked[n]))

@@ -67,7 +67,7 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
         foreach (var d in m.Dataspaces)
             dataspaces.AddRow(d.Badge.ToString(), d.Size.ToString("N0"), d.StoredBytes.ToString("N0"),
                 d.Ranges is null ? "all" : d.Ranges.Count.ToString(), d.BaseBadge == 0 ? "-" : d.BaseBadge.ToString(),
-                XxHash3.HashToUInt64(image.Contents[d.Badge]).ToString("x16"));
+                XxHash3.HashToUInt64(image.Stored(d)).ToString("x16"));
 
         AnsiConsole.Write(sessions);
         AnsiConsole.Write(objects);

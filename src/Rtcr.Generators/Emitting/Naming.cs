@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Text;
 using Rtcr.Generators.Model;
 
@@ -7,23 +6,20 @@ namespace Rtcr.Generators.Emitting;
 /// <summary>Identifiers the emitters derive from declared names.</summary>
 internal static class Naming
 {
-    // Members every recorded call type already has; a parameter with one of these names gets a suffix.
-    private static readonly HashSet<string> Reserved = new() { "Badge", "Sequence", "Object", "Method", "Key", "ToRecord", "ToObjectRecord", "Write", "Read", "EqualityContract" };
+    /// <summary>Property of a recorded call type holding a parameter's value (unique within the method, chosen by the parser).</summary>
+    public static string Property(ParameterSpec parameter) => parameter.Property;
 
-    /// <summary>Property of a recorded call type holding a parameter's value.</summary>
-    public static string Property(ParameterSpec parameter)
-    {
-        string name = Pascal(parameter.PlainName);
-        return Reserved.Contains(name) ? name + "Arg" : name;
-    }
-
-    /// <summary>Recorder field holding the latest value of a parameter of a constant-key <c>[Sets]</c>.</summary>
-    public static string Field(MethodSpec method, ParameterSpec parameter) => "_" + Camel(method.Name) + Pascal(parameter.PlainName);
+    /// <summary>Recorder field holding the latest value of a parameter of a constant-key <c>[Sets]</c> (before de-duplication).</summary>
+    public static string Field(MethodSpec method, ParameterSpec parameter) => "_" + Camel(method.Name) + parameter.Property;
 
     /// <summary>Recorder field prefix of a constant key's slot (e.g. <c>_exceptionSighKey</c>).</summary>
     public static string KeySlot(string key) => "_" + Camel(Identifier(key)) + "Key";
 
-    public static string Pascal(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
+    public static string Pascal(string name)
+    {
+        name = name.TrimStart('@');
+        return name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
+    }
 
     public static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
 
@@ -45,6 +41,11 @@ internal static class Naming
         if (sb.Length == 0 || char.IsDigit(sb[0])) sb.Insert(0, 'K');
         return sb.ToString();
     }
+
+    /// <summary>Text for an XML doc comment: markup escaped, on one line.</summary>
+    public static string XmlText(string text) =>
+        text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", " ").Replace("\n", " ")
+            .Replace("\u0085", " ").Replace("\u2028", " ").Replace("\u2029", " ");
 
     /// <summary>The namespace part of a fully qualified generated name, for <c>&lt;see cref&gt;</c>.</summary>
     public static string Cref(string fullName) => fullName.StartsWith("global::", System.StringComparison.Ordinal) ? fullName.Substring(8) : fullName;

@@ -22,19 +22,20 @@ internal static class RecorderEmitter
         if (hasNamespace) w.Open("namespace " + spec.Namespace);
 
         var methods = spec.Methods.ToList();
-        var staticKeys = StaticKeys(methods);
+        var staticKeys = StaticKeys(methods, spec);
         bool hasDynamicKeys = methods.Any(m => m.Kind == RecordingKind.Sets && !m.HasStaticKey);
         bool hasSettings = methods.Any(m => m.Kind == RecordingKind.Sets);
         bool hasObjects = methods.Any(m => m.Kind == RecordingKind.Creates);
         bool needsGate = hasSettings || hasObjects || (spec.IsSession && methods.Any(m => m.Kind == RecordingKind.Upgrade));
-        string state = spec.StateName;
+        string state = StateType(spec);
 
         w.Line("/// <summary>");
         if (spec.IsSession)
-            w.Line($"/// Recording proxy of <see cref=\"{Naming.Cref(spec.FullName)}\"/> sessions (service \"{spec.Service}\"): forwards every call");
+            w.Line($"/// Recording proxy of <see cref=\"{Naming.Cref(spec.FullName)}\"/> sessions (service \"{Naming.XmlText(spec.Service!)}\"): forwards every call");
         else
             w.Line($"/// Recording proxy of <see cref=\"{Naming.Cref(spec.FullName)}\"/> objects: forwards every call");
-        w.Line("/// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.");
+        w.Line("/// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and");
+        w.Line("/// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.");
         w.Line("/// </summary>");
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Rtcr.Generators\", \"" + ThisAssembly.Version + "\")]");
         w.Open($"{spec.Accessibility} sealed partial class {spec.RecorderName} : {spec.FullName}, global::Rtcr.Recording.IInterposed" + (spec.IsSession ? ", global::Rtcr.Recording.ISessionRecorder" : ""));
@@ -46,7 +47,7 @@ internal static class RecorderEmitter
         if (needsGate)
         {
             w.Line();
-            w.Line("// Guards every recorded field below; [Query] and [Captures] calls never take it.");
+            w.Line("// Guards every recorded field below, and the forwarded call with it; [Query] and [Captures] calls never take it.");
             w.Line("private global::Rtcr.Recording.RecordGate _gate;");
         }
         bool hasUpgrade = spec.IsSession && methods.Any(m => m.Kind == RecordingKind.Upgrade);
@@ -61,13 +62,12 @@ internal static class RecorderEmitter
         foreach (var key in staticKeys)
         {
             w.Line();
-            w.Line($"// [Sets({ValueCode.Literal(key.Key)})]: order of first set (0 = not set)" + (key.Value.Count > 1 ? ", which method set it last, and its arguments." : " and the latest arguments."));
-            string slot = Naming.KeySlot(key.Key);
-            w.Line($"private long {slot}Order;");
-            if (key.Value.Count > 1) w.Line($"private int {slot}Method;");
-            foreach (var m in key.Value)
+            w.Line($"// [Sets({ValueCode.Literal(key.Key)})]: order of first set (0 = not set)" + (key.Methods.Count > 1 ? ", which method set it last, and its arguments." : " and the latest arguments."));
+            w.Line($"private long {key.Slot}Order;");
+            if (key.Methods.Count > 1) w.Line($"private int {key.Slot}Method;");
+            foreach (var m in key.Methods)
                 foreach (var p in m.Parameters)
-                    w.Line($"private {ValueCode.StorageType(p)} {Naming.Field(m, p)}" + (p.Kind == ValueKind.String && !p.IsNullableString ? " = \"\";" : ";"));
+                    w.Line($"private {ValueCode.StorageType(p)} {key.Fields[(m, p)]}" + (p.Kind == ValueKind.String && !p.IsNullableString ? " = \"\";" : ";"));
         }
         w.Line();
 
@@ -111,12 +111,10 @@ internal static class RecorderEmitter
         if (hasSettings && hasDynamicKeys)
         {
             w.Line();
+            w.Line("// Called inside the gate. A key keeps the position it was first set at; only its call is replaced.");
             w.Open($"private void Set(string key, {state}.Call call)");
-            w.Open("using (_gate.Enter())");
-            w.Line("// A key keeps the position it was first set at; only its call is replaced.");
-            w.Line("long order = _settings.TryGetValue(key, out var existing) ? existing.Order : global::System.Threading.Interlocked.Increment(ref _nextOrder);");
+            w.Line("long order = _settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;");
             w.Line("_settings[key] = new KeyedSetting(order, call);");
-            w.Close();
             w.Close();
             w.Line();
             w.Line($"private readonly record struct KeyedSetting(long Order, {state}.Call Call);");
@@ -133,18 +131,50 @@ internal static class RecorderEmitter
         return w.ToString();
     }
 
-    /// <summary>Constant keys in first-declared order, each with the <c>[Sets]</c> methods writing it.</summary>
-    private static List<KeyValuePair<string, List<MethodSpec>>> StaticKeys(List<MethodSpec> methods)
+    /// <summary>A constant key: its slot's field prefix, the <c>[Sets]</c> methods writing it and their argument fields.</summary>
+    private sealed class StaticKey(string key, string slot)
     {
-        var keys = new List<KeyValuePair<string, List<MethodSpec>>>();
+        public string Key { get; } = key;
+
+        public string Slot { get; } = slot;
+
+        public List<MethodSpec> Methods { get; } = new();
+
+        public Dictionary<(MethodSpec, ParameterSpec), string> Fields { get; } = new();
+    }
+
+    /// <summary>
+    /// Constant keys in first-declared order. Field names are allocated against each other and the recorder's
+    /// own fields, so keys differing only in punctuation ("a-b", "a_b") and overloads sharing parameter names
+    /// get distinct fields.
+    /// </summary>
+    private static List<StaticKey> StaticKeys(List<MethodSpec> methods, InterfaceSpec spec)
+    {
+        var used = new HashSet<string> { "_inner", "_context", "_args", "_gate", "_upgradedRam", "_upgradedCaps", "_nextOrder", "_objects", "_settings" };
+        string Allocate(string name, params string[] suffixes)
+        {
+            string candidate = name;
+            for (int n = 2; suffixes.Any(x => used.Contains(candidate + x)); n++) candidate = name + n;
+            foreach (var x in suffixes) used.Add(candidate + x);
+            return candidate;
+        }
+        var keys = new List<StaticKey>();
         foreach (var m in methods.Where(m => m.Kind == RecordingKind.Sets && m.HasStaticKey))
         {
-            int index = keys.FindIndex(k => k.Key == m.Key);
-            if (index < 0) keys.Add(new KeyValuePair<string, List<MethodSpec>>(m.Key!, new List<MethodSpec> { m }));
-            else keys[index].Value.Add(m);
+            var key = keys.FirstOrDefault(k => k.Key == m.Key);
+            if (key is null) keys.Add(key = new StaticKey(m.Key!, Allocate(Naming.KeySlot(m.Key!), "Order", "Method")));
+            key.Methods.Add(m);
         }
+        foreach (var key in keys)
+            foreach (var m in key.Methods)
+                foreach (var p in m.Parameters)
+                    key.Fields[(m, p)] = Allocate(Naming.Field(m, p), "");
         return keys;
     }
+
+    /// <summary>The state type as the recorder names it: qualified when an interface method has its simple name.</summary>
+    private static string StateType(InterfaceSpec spec) =>
+        spec.Methods.Any(m => m.Name == spec.StateName) ? spec.Names.State : spec.StateName;
 
     /// <summary>A local variable name that does not collide with a parameter of <paramref name="m"/>.</summary>
     private static string Local(MethodSpec m, string name)
@@ -153,27 +183,33 @@ internal static class RecorderEmitter
         return name;
     }
 
+    /// <summary>The implementing signature: public, or explicit when the name is taken (explicit ones take no defaults).</summary>
     private static string Signature(MethodSpec m) =>
-        $"public {m.ReturnType} {m.Name}({string.Join(", ", m.Parameters.Select(p => p.Modifier + p.Type + " " + p.Name))})";
+        (m.Explicit ? $"{m.ReturnType} {m.ContainingInterface}.{m.Identifier}(" : $"public {m.ReturnType} {m.Identifier}(")
+        + string.Join(", ", m.Parameters.Select(p => p.Modifier + p.Type + " " + p.Name + (p.Default is null || m.Explicit ? "" : " = " + p.Default))) + ")";
 
-    private static string Forward(MethodSpec m) =>
-        $"_inner.{m.Name}({string.Join(", ", m.Parameters.Select(p => p.Modifier + p.Name))})";
+    private static string Forward(MethodSpec m, string self) =>
+        $"{m.On(self + "_inner")}({string.Join(", ", m.Parameters.Select(p => p.ArgumentModifier + p.Name))})";
 
-    private static void EmitMethod(SourceWriter w, InterfaceSpec spec, MethodSpec m, List<KeyValuePair<string, List<MethodSpec>>> staticKeys)
+    private static void EmitMethod(SourceWriter w, InterfaceSpec spec, MethodSpec m, List<StaticKey> staticKeys)
     {
-        string state = spec.StateName;
+        string state = StateType(spec);
+        // A parameter may be named like a field (_inner): then fields are reached through this.
+        string self = m.Parameters.Any(p => p.PlainName.StartsWith("_", System.StringComparison.Ordinal)) ? "this." : "";
         string result = Local(m, "result"), badge = Local(m, "badge"), call = Local(m, "call"), key = Local(m, "key");
         string created = Local(m, "created"), recorder = Local(m, "recorder");
-        string forwardAndKeep = m.ReturnsVoid ? Forward(m) + ";" : $"var {result} = {Forward(m)};";
-        string Recorded(ParameterSpec p) => p.Kind == ValueKind.Capability ? $"_context.BadgeOf({p.Name})" : p.Name;
+        string forward = Forward(m, self);
+        string forwardAndKeep = m.ReturnsVoid ? forward + ";" : $"var {result} = {forward};";
+        string Recorded(ParameterSpec p) => p.Kind == ValueKind.Capability ? $"{self}_context.BadgeOf({p.Name})" : p.Name;
+        string gate = $"using ({self}_gate.Enter())";
 
-        w.Line("/// <inheritdoc />");
+        if (!m.Explicit) w.Line("/// <inheritdoc />");
         switch (m.Kind)
         {
             case RecordingKind.Query:
             case RecordingKind.Captures:
             case RecordingKind.Upgrade when !spec.IsSession:
-                w.Line($"{Signature(m)} => {Forward(m)};");
+                w.Line($"{Signature(m)} => {forward};");
                 w.Line();
                 return;
         }
@@ -184,107 +220,108 @@ internal static class RecorderEmitter
             case RecordingKind.Creates:
             {
                 var names = m.Created!.Names;
-                w.Line($"var {result} = {Forward(m)};");
-                w.Line($"long {badge} = _context.BadgeOf({result});");
-                w.Line($"if ({badge} == 0) return {result};");
-                w.Open("using (_gate.Enter())");
+                w.Line("// Under the gate, so that creations are recorded in the order they happened.");
+                w.Open(gate);
+                w.Line($"var {result} = {forward};");
+                w.Line($"long {badge} = {self}_context.BadgeOf({result});");
                 w.Line("// Some methods hand out the same object on every call (a PD's address space): it is recorded once.");
-                w.Line($"if (_objects.ContainsKey({badge})) return {result};");
-                var args = m.Parameters.Select(Recorded).Concat(new[] { badge, "_context.NextSequence()" });
+                w.Line($"if ({badge} == 0 || {self}_objects.ContainsKey({badge})) return {result};");
+                var args = m.Parameters.Select(Recorded).Concat(new[] { badge, $"{self}_context.NextSequence()" });
                 if (names is not null)
                 {
                     args = args.Concat(new[] { "null" });
-                    w.Line($"var {created} = _context.Resolve({result});");
-                    w.Line($"var {recorder} = {created} as {names.Recorder} ?? new {names.Recorder}({created}, _context);");
+                    w.Line($"var {created} = {self}_context.Resolve({result});");
+                    w.Line($"var {recorder} = {created} as {names.Recorder} ?? new {names.Recorder}({created}, {self}_context);");
                     w.Line("// Every holder of the capability now reaches the recorder, so calls on the object are recorded too.");
-                    w.Line($"if (!ReferenceEquals({recorder}, {created})) _context.Interpose({badge}, {recorder});");
-                    w.Line($"_objects.Add({badge}, new Created(new {state}.{m.CallType}({string.Join(", ", args)}), {recorder}));");
+                    w.Line($"if (!ReferenceEquals({recorder}, {created})) {self}_context.Interpose({badge}, {recorder});");
+                    w.Line($"{self}_objects.Add({badge}, new Created(new {state}.{m.CallType}({string.Join(", ", args)}), {recorder}));");
                 }
                 else
                 {
-                    w.Line($"_objects.Add({badge}, new Created(new {state}.{m.CallType}({string.Join(", ", args)}), null));");
+                    w.Line($"{self}_objects.Add({badge}, new Created(new {state}.{m.CallType}({string.Join(", ", args)}), null));");
                 }
-                w.Close();
                 w.Line($"return {result};");
+                w.Close();
                 break;
             }
             case RecordingKind.Destroys:
             {
                 var cap = m.Parameters.First(p => p.Kind == ValueKind.Capability);
                 bool tracked = spec.Methods.Any(x => x.Kind == RecordingKind.Creates);
-                if (tracked)
+                if (!tracked)
                 {
-                    w.Line("// Read before the call: afterwards the capability may name nothing.");
-                    w.Line($"long {badge} = _context.BadgeOf({cap.Name});");
+                    w.Line(forwardAndKeep);
+                    if (!m.ReturnsVoid) w.Line($"return {result};");
+                    break;
                 }
+                w.Open(gate);
+                w.Line("// Read before the call: afterwards the capability may name nothing.");
+                w.Line($"long {badge} = {self}_context.BadgeOf({cap.Name});");
                 w.Line(forwardAndKeep);
-                if (tracked) w.Line($"using (_gate.Enter()) _objects.Remove({badge});");
+                w.Line($"{self}_objects.Remove({badge});");
                 if (!m.ReturnsVoid) w.Line($"return {result};");
+                w.Close();
                 break;
             }
             case RecordingKind.Upgrade:
-                w.Line(Forward(m) + ";");
-                w.Open("using (_gate.Enter())");
-                w.Line($"_upgradedRam += {m.Parameters[0].Name};");
-                w.Line($"_upgradedCaps += {m.Parameters[1].Name};");
+                w.Open(gate);
+                w.Line(forward + ";");
+                w.Line($"{self}_upgradedRam += {m.Parameters[0].Name};");
+                w.Line($"{self}_upgradedCaps += {m.Parameters[1].Name};");
                 w.Close();
                 break;
             case RecordingKind.Sets when m.HasStaticKey:
             {
+                var slot = staticKeys.First(k => k.Key == m.Key);
+                w.Line("// Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.");
+                w.Open(gate);
                 w.Line(forwardAndKeep);
-                foreach (var p in m.Parameters.Where(p => p.Kind == ValueKind.Capability))
-                    w.Line($"long {Local(m, p.PlainName + "Badge")} = _context.BadgeOf({p.Name});");
-                var slotMethods = staticKeys.First(k => k.Key == m.Key).Value;
-                string slot = Naming.KeySlot(m.Key!);
-                // When every method of the key has at most one argument, each method's argument is one
-                // word in a field of its own and the method selector is one more: writing the argument
-                // first and publishing the selector last can never pair one call's method with another
-                // call's argument, so the hot path needs no gate (Capture runs while the client is frozen).
-                bool gateFree = slotMethods.All(x => x.Parameters.Count <= 1);
-                if (gateFree)
-                {
-                    w.Line("// Argument first, then the method selector: racing calls leave one of them whole, no gate needed.");
-                    foreach (var p in m.Parameters)
-                        w.Line($"{Naming.Field(m, p)} = {(p.Kind == ValueKind.Capability ? Local(m, p.PlainName + "Badge") : p.Name)};");
-                    if (slotMethods.Count > 1) w.Line($"global::System.Threading.Volatile.Write(ref {slot}Method, {slotMethods.IndexOf(m) + 1});");
-                    w.Line($"if ({slot}Order == 0) {slot}Order = global::System.Threading.Interlocked.Increment(ref _nextOrder);");
-                }
-                else
-                {
-                    w.Open("using (_gate.Enter())");
-                    w.Line($"if ({slot}Order == 0) {slot}Order = global::System.Threading.Interlocked.Increment(ref _nextOrder);");
-                    if (slotMethods.Count > 1) w.Line($"{slot}Method = {slotMethods.IndexOf(m) + 1};");
-                    foreach (var p in m.Parameters)
-                        w.Line($"{Naming.Field(m, p)} = {(p.Kind == ValueKind.Capability ? Local(m, p.PlainName + "Badge") : p.Name)};");
-                    w.Close();
-                }
+                w.Line($"if ({self}{slot.Slot}Order == 0) {self}{slot.Slot}Order = ++{self}_nextOrder;");
+                if (slot.Methods.Count > 1) w.Line($"{self}{slot.Slot}Method = {slot.Methods.IndexOf(m) + 1};");
+                foreach (var p in m.Parameters)
+                    w.Line($"{self}{slot.Fields[(m, p)]} = {Recorded(p)};");
                 if (!m.ReturnsVoid) w.Line($"return {result};");
+                w.Close();
                 break;
             }
             case RecordingKind.Sets:
             {
-                w.Line(forwardAndKeep);
                 var args = m.Parameters.Select(p => p.ReplayWithResult ? result : Recorded(p)).ToList();
                 if (m.Parameters.Any(p => p.ReplayWithResult))
                     w.Line($"// [ReplayWithResult] {string.Join(", ", m.Parameters.Where(p => p.ReplayWithResult).Select(p => p.PlainName))} is recorded as the result, so that a replay repeats this exact call.");
+                w.Open(gate);
+                w.Line(forwardAndKeep);
                 w.Line($"var {call} = new {state}.{m.CallType}({string.Join(", ", args)});");
-                w.Line($"Set({KeyExpression(m, call, result)}, {call});");
+                w.Line($"{self}Set({KeyExpression(m, call, result)}, {call});");
                 if (!m.ReturnsVoid) w.Line($"return {result};");
+                w.Close();
                 break;
             }
+            case RecordingKind.Unsets when !spec.Methods.Any(x => x.Kind == RecordingKind.Sets && x.Key == m.Key):
+                // RTCR015 (a warning): nothing records this key, so there is nothing to remove.
+                w.Line(forwardAndKeep);
+                if (!m.ReturnsVoid) w.Line($"return {result};");
+                break;
             case RecordingKind.Unsets:
             {
-                bool keyed = m.KeyArg is not null && spec.Methods.Any(x => x.Kind == RecordingKind.Sets && !x.HasStaticKey);
-                if (keyed)
+                // The parser guarantees the key is recorded in the same shape (RTCR016).
+                w.Open(gate);
+                if (m.KeyArg is not null)
                 {
                     var p = m.Parameters.First(x => x.PlainName == m.KeyArg);
-                    string part = p.Kind == ValueKind.Capability ? $"_context.BadgeOf({p.Name})" : p.Name;
+                    string part = p.Kind == ValueKind.Capability ? $"{self}_context.BadgeOf({p.Name})" : p.Name;
+                    w.Line("// The key before the call: afterwards a capability may name nothing.");
                     w.Line($"string {key} = {ValueCode.Literal(m.Key + ":")} + {ValueCode.KeyPart(p.Kind, part)};");
+                    w.Line(forwardAndKeep);
+                    w.Line($"{self}_settings.Remove({key});");
                 }
-                w.Line(forwardAndKeep);
-                if (keyed) w.Line($"using (_gate.Enter()) _settings.Remove({key});");
-                else if (m.KeyArg is null && staticKeys.Any(k => k.Key == m.Key)) w.Line($"using (_gate.Enter()) {Naming.KeySlot(m.Key!)}Order = 0;");
+                else
+                {
+                    w.Line(forwardAndKeep);
+                    w.Line($"{self}{staticKeys.First(k => k.Key == m.Key).Slot}Order = 0;");
+                }
                 if (!m.ReturnsVoid) w.Line($"return {result};");
+                w.Close();
                 break;
             }
         }
@@ -301,9 +338,9 @@ internal static class RecorderEmitter
         return $"{prefix} + {ValueCode.KeyPart(p.Kind, call + "." + Naming.Property(p))}";
     }
 
-    private static void EmitCapture(SourceWriter w, InterfaceSpec spec, List<KeyValuePair<string, List<MethodSpec>>> staticKeys, bool hasDynamicKeys, bool hasObjects)
+    private static void EmitCapture(SourceWriter w, InterfaceSpec spec, List<StaticKey> staticKeys, bool hasDynamicKeys, bool hasObjects)
     {
-        string state = spec.StateName;
+        string state = StateType(spec);
         bool hasSettings = staticKeys.Count > 0 || hasDynamicKeys;
         w.Line("/// <summary>");
         w.Line("/// A snapshot of the recorded state: " + (spec.IsSession ? "upgrades, " : "") + "the latest call per key in first-set order and the live");
@@ -324,20 +361,20 @@ internal static class RecorderEmitter
             }
             foreach (var key in staticKeys)
             {
-                string slot = Naming.KeySlot(key.Key);
+                string slot = key.Slot;
                 string literal = ValueCode.Literal(key.Key);
-                if (key.Value.Count == 1)
+                if (key.Methods.Count == 1)
                 {
                     w.Line($"if ({slot}Order != 0)");
-                    w.Line($"    settings.Add(({slot}Order, new({literal}, {NewCall(state, key.Value[0])})));");
+                    w.Line($"    settings.Add(({slot}Order, new({literal}, {NewCall(state, key, key.Methods[0])})));");
                 }
                 else
                 {
                     w.Line($"if ({slot}Order != 0)");
                     w.Line($"    settings.Add(({slot}Order, new({literal}, {slot}Method switch");
                     w.Line("    {");
-                    for (int i = 0; i < key.Value.Count; i++)
-                        w.Line($"        {(i == key.Value.Count - 1 ? "_" : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))} => {NewCall(state, key.Value[i])},");
+                    for (int i = 0; i < key.Methods.Count; i++)
+                        w.Line($"        {(i == key.Methods.Count - 1 ? "_" : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))} => {NewCall(state, key, key.Methods[i])},");
                     w.Line("    })));");
                 }
             }
@@ -387,6 +424,6 @@ internal static class RecorderEmitter
         }
     }
 
-    private static string NewCall(string state, MethodSpec m) =>
-        $"new {state}.{m.CallType}({string.Join(", ", m.Parameters.Select(p => Naming.Field(m, p)))})";
+    private static string NewCall(string state, StaticKey key, MethodSpec m) =>
+        $"new {state}.{m.CallType}({string.Join(", ", m.Parameters.Select(p => key.Fields[(m, p)]))})";
 }

@@ -13,7 +13,6 @@ namespace Rtcr.Generators.Emitting;
 internal static class ReplayerEmitter
 {
     private const string ReplayContext = "global::Rtcr.Recording.IReplayContext";
-    private const string Missing = "global::Rtcr.Recording.MissingObjectException";
 
     public static string Emit(InterfaceSpec spec)
     {
@@ -23,7 +22,7 @@ internal static class ReplayerEmitter
         string state = spec.StateName;
 
         w.Line("/// <summary>");
-        w.Line($"/// Rebuilds recorded <see cref=\"{Naming.Cref(spec.FullName)}\"/> " + (spec.IsSession ? $"sessions (service \"{spec.Service}\")" : "objects") + " on a fresh kernel:");
+        w.Line($"/// Rebuilds recorded <see cref=\"{Naming.Cref(spec.FullName)}\"/> " + (spec.IsSession ? $"sessions (service \"{Naming.XmlText(spec.Service!)}\")" : "objects") + " on a fresh kernel:");
         w.Line("/// recreates the created objects, re-applies the latest settings and restores hook-captured state.");
         w.Line("/// </summary>");
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Rtcr.Generators\", \"" + ThisAssembly.Version + "\")]");
@@ -40,7 +39,6 @@ internal static class ReplayerEmitter
         EmitReplayCreations(w, spec);
         EmitReplaySettings(w, spec);
         EmitRestoreHooks(w, spec);
-        EmitHelpers(w, spec);
 
         w.Close();
         if (hasNamespace) w.Close();
@@ -75,7 +73,7 @@ internal static class ReplayerEmitter
         {
             w.Line("// The donated quota first: the recreated objects were paid from it.");
             w.Line("if (recorded.UpgradedRam != 0 || recorded.UpgradedCaps != 0)");
-            w.Line($"    target.{upgrade.Name}(recorded.UpgradedRam, recorded.UpgradedCaps);");
+            w.Line($"    {upgrade.On("target")}(recorded.UpgradedRam, recorded.UpgradedCaps);");
         }
         w.Line("ReplayCreations(recorded, target, context);");
         w.Close();
@@ -90,7 +88,7 @@ internal static class ReplayerEmitter
         w.Close();
         w.Line();
         w.Line($"private {state} StateOf(global::Rtcr.Recording.ISessionState state) =>");
-        w.Line($"    state as {state} ?? throw new global::System.ArgumentException($\"expected the state of a {spec.Service} session recorded by the generated recorder, got {{state?.GetType().Name ?? \"null\"}}\", nameof(state));");
+        w.Line($"    state as {state} ?? throw new global::System.ArgumentException({ValueCode.Literal("expected the state of a " + spec.Service + " session recorded by the generated recorder, got ")} + (state?.GetType().Name ?? \"null\"), nameof(state));");
         w.Line();
         w.Line($"private {spec.FullName} SessionOf(object session) =>");
         w.Line($"    session as {spec.FullName} ?? throw new global::System.ArgumentException($\"expected a {spec.Name}, got {{session?.GetType().Name ?? \"null\"}}\", nameof(session));");
@@ -111,7 +109,7 @@ internal static class ReplayerEmitter
             {
                 w.Line($"case {state}.{m.CallType} call:");
                 w.Open("");
-                w.Line($"var created = target.{m.Name}({Arguments(spec, m)});");
+                w.Line($"var created = {m.On("target")}({Arguments(spec, m)});");
                 w.Line("context.MapBadge(call.Badge, context.BadgeOf(created));");
                 if (m.Created!.Names is { } names)
                     w.Line($"if (call.Object is {{ }} child) {names.Replayer}.ReplayCreations(child, context.Resolve(created), context);");
@@ -139,7 +137,7 @@ internal static class ReplayerEmitter
             foreach (var m in sets)
             {
                 w.Line($"case {state}.{m.CallType} call:");
-                w.Line($"    target.{m.Name}({Arguments(spec, m)});");
+                w.Line($"    {m.On("target")}({Arguments(spec, m)});");
                 w.Line("    break;");
             }
             w.Close();
@@ -181,7 +179,7 @@ internal static class ReplayerEmitter
             var names = m.Created!.Names!;
             string what = ValueCode.Literal($"{m.Created.InterfaceName} created by {spec.Name}.{m.Name}");
             w.Line($"case {state}.{m.CallType} {{ Object: {{ }} child }} call:");
-            w.Line($"    {names.Replayer}.{phase}(child, context.Resolve(Translate<{m.Created.Interface}>(context, call.Badge, {what})), context);");
+            w.Line($"    {names.Replayer}.{phase}(child, context.Resolve({Translate(spec, m.Created.Interface, "call.Badge", what)}), context);");
             w.Line("    break;");
         }
         w.Close();
@@ -190,24 +188,10 @@ internal static class ReplayerEmitter
 
     private static string Arguments(InterfaceSpec spec, MethodSpec m) =>
         string.Join(", ", m.Parameters.Select(p => p.Kind == ValueKind.Capability
-            ? $"Translate<{p.CapTarget}>(context, call.{Naming.Property(p)}, {ValueCode.Literal($"argument '{p.PlainName}' of {spec.Name}.{m.Name}")})"
+            ? Translate(spec, p.CapTarget!, "call." + Naming.Property(p), ValueCode.Literal($"argument '{p.PlainName}' of {spec.Name}.{m.Name}"))
             : "call." + Naming.Property(p)));
 
-    private static void EmitHelpers(SourceWriter w, InterfaceSpec spec)
-    {
-        bool translates = spec.Methods.Any(m => (m.Kind is RecordingKind.Creates or RecordingKind.Sets && m.Parameters.Any(p => p.Kind == ValueKind.Capability))
-                                                 || (m.Kind == RecordingKind.Creates && m.Created!.Names is not null));
-        if (!translates) return;
-        w.Open($"private static global::Rtcr.Capabilities.Cap<T> Translate<T>({ReplayContext} context, long badge, string use) where T : class");
-        w.Line("// Badge 0 is the invalid capability: recorded as such, replayed as such.");
-        w.Line("if (badge == 0) return default;");
-        w.Open("try");
-        w.Line("return context.Translate<T>(badge);");
-        w.Close();
-        w.Open($"catch ({Missing})");
-        w.Line("// Say which recorded call needs the object, not only which badge is missing.");
-        w.Line($"throw new {Missing}(badge, {ValueCode.Literal(spec.IsSession ? spec.Service + " session" : spec.Name)} + \": \" + use);");
-        w.Close();
-        w.Close();
-    }
+    /// <summary>Translation of a recorded capability; a missing object's error names <paramref name="use"/>.</summary>
+    private static string Translate(InterfaceSpec spec, string target, string badge, string use) =>
+        $"global::Rtcr.Recording.RecordedCapabilities.Translate<{target}>(context, {badge}, {ValueCode.Literal(spec.IsSession ? spec.Service + " session" : spec.Name)}, {use})";
 }

@@ -37,19 +37,6 @@ internal sealed class SourceWriter
         return this;
     }
 
-    public SourceWriter Indent()
-    {
-        _indent++;
-        return this;
-    }
-
-    public SourceWriter Outdent()
-    {
-        if (_indent == 0) throw new InvalidOperationException("outdenting below zero");
-        _indent--;
-        return this;
-    }
-
     /// <summary>The standard opening of every generated file.</summary>
     public SourceWriter FileHeader()
     {

@@ -32,7 +32,7 @@ internal static class StateModelEmitter
 
         w.Line("/// <summary>");
         if (spec.IsSession)
-            w.Line($"/// Recorded state of a <see cref=\"{Naming.Cref(spec.FullName)}\"/> session (service \"{spec.Service}\"): creation arguments,");
+            w.Line($"/// Recorded state of a <see cref=\"{Naming.Cref(spec.FullName)}\"/> session (service \"{Naming.XmlText(spec.Service!)}\"): creation arguments,");
         else
             w.Line($"/// Recorded state of a <see cref=\"{Naming.Cref(spec.FullName)}\"/> RPC object:");
         w.Line("/// the latest call per key, the objects it created and hook-captured state. Written by the recorder's");
@@ -92,29 +92,13 @@ internal static class StateModelEmitter
         return w.ToString();
     }
 
+    private const string Format = "global::Rtcr.Recording.StateFormat";
+
     private static void EmitWrite(SourceWriter w, InterfaceSpec spec, bool hasSettings, bool hasObjects, bool hasHook)
     {
         w.Line(spec.IsSession ? "/// <inheritdoc />" : "/// <summary>Serializes the state (read back by <see cref=\"Read\"/>).</summary>");
         w.Open($"public void Write({StateWriter} writer)");
-        if (spec.IsSession)
-        {
-            w.Line("writer.WriteString(Service);");
-            w.Line("writer.WriteInt32(Schema);");
-            w.Line("writer.WriteString(Args.Label);");
-            w.Line("writer.WriteInt64(Args.RamQuota);");
-            w.Line("writer.WriteInt64(Args.CapQuota);");
-            w.Line("writer.WriteInt32(Args.Extra.Count);");
-            w.Open("foreach (var extra in Args.Extra)");
-            w.Line("writer.WriteString(extra.Key);");
-            w.Line("writer.WriteString(extra.Value);");
-            w.Close();
-            w.Line("writer.WriteInt64(UpgradedRam);");
-            w.Line("writer.WriteInt64(UpgradedCaps);");
-        }
-        else
-        {
-            w.Line("writer.WriteInt32(Schema);");
-        }
+        w.Line(spec.IsSession ? $"{Format}.WriteSessionHeader(writer, Service, Schema, Args, UpgradedRam, UpgradedCaps);" : "writer.WriteInt32(Schema);");
         if (hasSettings)
         {
             w.Line("writer.WriteInt32(Settings.Count);");
@@ -139,57 +123,37 @@ internal static class StateModelEmitter
 
     private static void EmitRead(SourceWriter w, InterfaceSpec spec, bool hasSettings, bool hasObjects, bool hasHook)
     {
+        string name = ValueCode.Literal(spec.Name);
         w.Line($"/// <summary>Reads a state written by <see cref=\"Write\"/>.</summary>");
         w.Line($"/// <exception cref=\"{Naming.Cref(FormatError)}\">The data is truncated, corrupt, or of another service or shape.</exception>");
         w.Open($"public static {spec.StateName} Read(ref {StateReader} reader)");
         if (spec.IsSession)
         {
-            w.Line("string service = reader.ReadRequiredString();");
-            w.Line($"if (service != {ValueCode.Literal(spec.Service!)})");
-            w.Line($"    throw new {FormatError}($\"expected the state of a {spec.Service} session, found one of '{{service}}'\");");
-        }
-        w.Line("int schema = reader.ReadInt32();");
-        w.Line("if (schema != Schema)");
-        w.Line($"    throw new {FormatError}($\"the state was recorded for another version of {spec.Name} (schema {{schema}}, this build has {{Schema}})\");");
-        if (spec.IsSession)
-        {
-            w.Line("var args = new global::Rtcr.Services.SessionArgs(reader.ReadRequiredString(), reader.ReadInt64(), reader.ReadInt64());");
-            w.Line("int extras = ReadCount(ref reader);");
-            w.Line("for (int i = 0; i < extras; i++) args = args.With(reader.ReadRequiredString(), reader.ReadRequiredString());");
-            w.Line($"var state = new {spec.StateName}(args) {{ UpgradedRam = reader.ReadInt64(), UpgradedCaps = reader.ReadInt64() }};");
+            w.Line($"var args = {Format}.ReadSessionHeader(ref reader, {ValueCode.Literal(spec.Service!)}, Schema, {name}, out long upgradedRam, out long upgradedCaps);");
+            w.Line($"var state = new {spec.StateName}(args) {{ UpgradedRam = upgradedRam, UpgradedCaps = upgradedCaps }};");
         }
         else
         {
+            w.Line($"{Format}.ReadSchema(ref reader, Schema, {name});");
             w.Line($"var state = new {spec.StateName}();");
         }
         if (hasSettings)
         {
-            w.Line("int settings = ReadCount(ref reader);");
-            w.Open("for (int i = 0; i < settings; i++)");
-            w.Line("string key = reader.ReadRequiredString();");
-            w.Line("state.Settings.Add(new Setting(key, Call.ReadCall(ref reader)));");
-            w.Close();
+            w.Line($"int settings = {Format}.ReadCount(ref reader, {name});");
+            w.Line("for (int i = 0; i < settings; i++)");
+            w.Line("    state.Settings.Add(new Setting(reader.ReadRequiredString(), Call.ReadFrom(ref reader)));");
         }
         if (hasObjects)
         {
-            w.Line("int objects = ReadCount(ref reader);");
+            w.Line($"int objects = {Format}.ReadCount(ref reader, {name});");
             w.Line("for (int i = 0; i < objects; i++)");
-            w.Line($"    state.Objects.Add(Call.ReadCall(ref reader) as Creation ?? throw new {FormatError}(\"a recorded object was not created by a [Creates] method of {spec.Name}\"));");
+            w.Line($"    state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new {FormatError}({ValueCode.Literal("a recorded object was not created by a [Creates] method of " + spec.Name)}));");
         }
         if (hasHook)
             w.Line("if (reader.ReadBoolean()) state.HookState = reader.ReadBytes().ToArray();");
         w.Line("return state;");
         w.Close();
         w.Line();
-
-        if (spec.IsSession || hasSettings || hasObjects)
-        {
-            w.Open($"private static int ReadCount(ref {StateReader} reader)");
-            w.Line("int count = reader.ReadInt32();");
-            w.Line($"return count >= 0 ? count : throw new {FormatError}($\"negative element count {{count}} in a {spec.Name} state\");");
-            w.Close();
-            w.Line();
-        }
     }
 
     private static void EmitRecords(SourceWriter w, InterfaceSpec spec, bool hasSettings, bool hasObjects)
@@ -201,32 +165,12 @@ internal static class StateModelEmitter
             w.Line();
         }
         w.Line(hasSettings ? "/// <summary>The canonical form of <see cref=\"Settings\"/>.</summary>" : "/// <summary>The canonical form of the recorded settings (this interface records none).</summary>");
-        w.Open($"public global::System.Collections.Generic.IReadOnlyList<{RecordedCall}> SettingRecords()");
-        if (hasSettings)
-        {
-            w.Line($"var records = new {List}<{RecordedCall}>(Settings.Count);");
-            w.Line("foreach (var setting in Settings) records.Add(setting.Call.ToRecord(setting.Key));");
-            w.Line("return records;");
-        }
-        else
-        {
-            w.Line($"return global::System.Array.Empty<{RecordedCall}>();");
-        }
-        w.Close();
+        w.Line($"public global::System.Collections.Generic.IReadOnlyList<{RecordedCall}> SettingRecords() => " +
+               (hasSettings ? $"{Format}.Records(Settings, static setting => setting.Call.ToRecord(setting.Key));" : $"global::System.Array.Empty<{RecordedCall}>();"));
         w.Line();
         w.Line(hasObjects ? "/// <summary>The canonical form of <see cref=\"Objects\"/>, in creation order.</summary>" : "/// <summary>The canonical form of the created objects (this interface creates none).</summary>");
-        w.Open($"public global::System.Collections.Generic.IReadOnlyList<{ObjectRecord}> ObjectRecords()");
-        if (hasObjects)
-        {
-            w.Line($"var records = new {List}<{ObjectRecord}>(Objects.Count);");
-            w.Line("foreach (var creation in Objects) records.Add(creation.ToObjectRecord());");
-            w.Line("return records;");
-        }
-        else
-        {
-            w.Line($"return global::System.Array.Empty<{ObjectRecord}>();");
-        }
-        w.Close();
+        w.Line($"public global::System.Collections.Generic.IReadOnlyList<{ObjectRecord}> ObjectRecords() => " +
+               (hasObjects ? $"{Format}.Records(Objects, static creation => creation.ToObjectRecord());" : $"global::System.Array.Empty<{ObjectRecord}>();"));
     }
 
     private static void EmitCallTypes(SourceWriter w, InterfaceSpec spec, bool hasSettings, bool hasObjects)
@@ -252,12 +196,12 @@ internal static class StateModelEmitter
         w.Line();
         w.Line($"internal abstract void Write({StateWriter} writer);");
         w.Line();
-        w.Open($"internal static Call ReadCall(ref {StateReader} reader)");
+        w.Open($"internal static Call ReadFrom(ref {StateReader} reader)");
         w.Line("int method = reader.ReadInt32();");
         w.Line("return method switch");
         w.Line("{");
         foreach (var m in recorded) w.Line($"    {m.Id} => {m.CallType}.Read(ref reader),");
-        w.Line($"    _ => throw new {FormatError}($\"unknown recorded method {{method}} of {spec.Name}\"),");
+        w.Line($"    _ => throw new {FormatError}({ValueCode.Literal("unknown recorded method ")} + method + {ValueCode.Literal(" of " + spec.Name)}),");
         w.Line("};");
         w.Close();
         w.Close();
@@ -291,7 +235,11 @@ internal static class StateModelEmitter
         string baseType = m.Kind == RecordingKind.Creates ? "Creation(Badge, Sequence)" : "Call";
 
         w.Line();
-        w.Line($"/// <summary>A recorded call of <see cref=\"{Naming.Cref(m.ContainingInterface)}.{m.Name}\"/>" +
+        // An overloaded name would make the cref ambiguous (CS0419): name it as text then.
+        string method = spec.Methods.Count(x => x.Name == m.Name) > 1
+            ? $"<c>{Naming.Cref(m.ContainingInterface)}.{m.Identifier}</c>"
+            : $"<see cref=\"{Naming.Cref(m.ContainingInterface)}.{m.Identifier}\"/>";
+        w.Line($"/// <summary>A recorded call of {method}" +
                (parameters.Any(p => p.Kind == ValueKind.Capability) ? "; capabilities by badge." : ".") + "</summary>");
         w.Open($"public sealed record {m.CallType}({string.Join(", ", fields)}) : {baseType}");
         w.Line("/// <inheritdoc />");

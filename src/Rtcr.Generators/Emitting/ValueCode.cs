@@ -54,6 +54,6 @@ internal static class ValueCode
         _ => $"{expression}.ToString({Invariant})",
     };
 
-    public static string Literal(string value) =>
-        "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    /// <summary>A C# string literal of <paramref name="value"/>: quotes, backslashes and control characters escaped.</summary>
+    public static string Literal(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
 }

@@ -22,8 +22,6 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
 
     public T this[int index] => _items![index];
 
-    public bool IsEmpty => Count == 0;
-
     public bool Equals(EquatableArray<T> other)
     {
         var a = _items ?? Array.Empty<T>();

@@ -3,6 +3,7 @@ namespace Rtcr.Generators.Model;
 /// <summary>Everything the emitters need to know about one annotated interface; holds no symbols.</summary>
 /// <param name="Namespace">Namespace of the interface (empty for the global namespace).</param>
 /// <param name="Name">Simple name, e.g. <c>ICpuSession</c>.</param>
+/// <param name="HintName">Prefix of the generated files' hint names: the full metadata name (<c>N.Outer+IFoo</c>), unique per compilation.</param>
 /// <param name="FullName">Fully qualified name with <c>global::</c>.</param>
 /// <param name="Accessibility">"public" or "internal".</param>
 /// <param name="Service">Service name for sessions; null for RPC objects.</param>
@@ -14,6 +15,7 @@ namespace Rtcr.Generators.Model;
 internal sealed record InterfaceSpec(
     string Namespace,
     string Name,
+    string HintName,
     string FullName,
     string Accessibility,
     string? Service,
@@ -32,5 +34,5 @@ internal sealed record InterfaceSpec(
 
     public string ReplayerName => Short(Names.Replayer);
 
-    private static string Short(string fullName) => fullName.Substring(fullName.LastIndexOf('.') + 1);
+    private static string Short(string fullName) => fullName.Substring(System.Math.Max(fullName.LastIndexOf('.'), fullName.LastIndexOf(':')) + 1);
 }

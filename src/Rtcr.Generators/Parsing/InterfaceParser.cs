@@ -36,8 +36,9 @@ internal sealed class InterfaceParser
         if (context.TargetSymbol is not INamedTypeSymbol type) return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         var parser = new InterfaceParser(context.SemanticModel.Compilation, type, context.TargetNode, cancellationToken);
         var spec = parser.Parse(isSession ? context.Attributes[0] : null);
-        return new ParseResult(parser._diagnostics.Count == 0 || parser._diagnostics.All(d => d.Descriptor.DefaultSeverity != DiagnosticSeverity.Error) ? spec : null,
-            parser._diagnostics.ToEquatableArray());
+        bool valid = parser._diagnostics.All(d => d.Descriptor.DefaultSeverity != DiagnosticSeverity.Error);
+        var service = spec?.Service is { } name ? new ServiceSpec(name, type.ToDisplayString(), spec.HintName, parser.IdentifierLocation) : null;
+        return new ParseResult(valid ? spec : null, parser._diagnostics.ToEquatableArray(), service);
     }
 
     private LocationInfo? IdentifierLocation =>
@@ -51,14 +52,23 @@ internal sealed class InterfaceParser
         string attributeName = sessionAttribute is null ? "RtcrRpcObject" : "RtcrSession";
         if (_type.TypeKind != TypeKind.Interface)
         {
-            Report(DiagnosticDescriptors.NotAnInterface, null, _type.Name, attributeName, "a " + KindName(_type));
+            Report(DiagnosticDescriptors.NotAnInterface, null, _type.Name, attributeName, "a " + KindName(_type),
+                "put the attribute on the interface through which clients call the object, and implement that interface");
             return null;
         }
         if (_type.IsGenericType)
         {
-            Report(DiagnosticDescriptors.NotAnInterface, null, _type.Name, attributeName, "a generic interface");
+            Report(DiagnosticDescriptors.NotAnInterface, null, _type.Name, attributeName, "a generic interface",
+                "declare a non-generic interface that fixes the type arguments (interface IIntStore : IStore<int>) and mark that one");
             return null;
         }
+        for (var outer = _type.ContainingType; outer is not null; outer = outer.ContainingType)
+            if (outer.IsGenericType)
+            {
+                Report(DiagnosticDescriptors.NotAnInterface, null, _type.Name, attributeName, "nested in the generic type '" + outer.Name + "'",
+                    "move the interface out of the generic type");
+                return null;
+            }
         string? accessibility = EffectiveAccessibility(_type);
         if (accessibility is null)
         {
@@ -68,7 +78,9 @@ internal sealed class InterfaceParser
 
         string? hook = ParseHook();
         var methods = ParseMethods();
-        CheckUnsetKeys(methods);
+        CheckKeys(methods);
+        var names = NameRules.For(_type);
+        methods = Finish(methods, names);
 
         string? service = null;
         int restoreOrder = 100;
@@ -78,17 +90,23 @@ internal sealed class InterfaceParser
             foreach (var named in sessionAttribute.NamedArguments)
                 if (named.Key == "RestoreOrder" && named.Value.Value is int order) restoreOrder = order;
             service ??= _type.Name;
+            if (service.Trim().Length == 0)
+            {
+                Report(DiagnosticDescriptors.EmptyServiceName, null, _type.Name);
+                return null;
+            }
         }
 
-        string ns = _type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
+        string ns = _type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString(SymbolExtensions.NamespaceFormat) : "";
         return new InterfaceSpec(
             ns,
             _type.Name,
+            HintName(_type),
             _type.ToTypeName(),
             accessibility,
             service,
             restoreOrder,
-            NameRules.For(_type),
+            names,
             hook,
             Schema(methods),
             methods.ToEquatableArray());
@@ -129,6 +147,13 @@ internal sealed class InterfaceParser
             foreach (var member in iface.GetMembers())
             {
                 _cancellationToken.ThrowIfCancellationRequested();
+                if (member.IsStatic && (member.IsAbstract || member.IsVirtual))
+                {
+                    // The recorder would have to implement it, and a static member has no object to forward to.
+                    Report(DiagnosticDescriptors.UnsupportedMember, MemberLocation(member), member.Name, "a static abstract member",
+                        "move it to an interface that is not recorded");
+                    continue;
+                }
                 if (member.IsStatic || !member.IsAbstract) continue;
                 switch (member)
                 {
@@ -137,7 +162,10 @@ internal sealed class InterfaceParser
                         if (spec is not null) methods.Add(spec);
                         break;
                     case IPropertySymbol or IEventSymbol:
-                        Report(DiagnosticDescriptors.UnsupportedMember, MemberLocation(member), member.Name, member is IPropertySymbol ? "a property" : "an event");
+                        Report(DiagnosticDescriptors.UnsupportedMember, MemberLocation(member), member.Name, member is IPropertySymbol ? "a property" : "an event",
+                            member is IPropertySymbol
+                                ? "replace it by a [Query] method that reads the value and, if it can be set, a [Sets] method that sets it"
+                                : "replace it by a [Sets] method that takes the Cap<ISignalContext> to notify, as Genode sessions do");
                         break;
                 }
             }
@@ -150,7 +178,21 @@ internal sealed class InterfaceParser
         var location = MemberLocation(method);
         if (method.IsGenericMethod)
         {
-            Report(DiagnosticDescriptors.UnsupportedMember, location, method.Name, "a generic method");
+            Report(DiagnosticDescriptors.UnsupportedMember, location, method.Name, "a generic method",
+                "declare one non-generic method per type argument it is called with");
+            return null;
+        }
+
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            Report(DiagnosticDescriptors.UnsupportedMember, location, method.Name, "a method returning by reference",
+                "return the value itself");
+            return null;
+        }
+        if (IsPointer(method.ReturnType) || method.Parameters.Any(p => IsPointer(p.Type)))
+        {
+            Report(DiagnosticDescriptors.UnsupportedMember, location, method.Name, "a method with pointer types",
+                "pass a Span<T> or array to a [Query] method, or share memory through a dataspace capability");
             return null;
         }
 
@@ -184,6 +226,11 @@ internal sealed class InterfaceParser
 
         var (recordingKind, recordingAttribute) = found[0];
         bool recorded = recordingKind is not (RecordingKind.Query or RecordingKind.Captures);
+        if (recorded && IsAwaitable(method.ReturnType))
+        {
+            Report(DiagnosticDescriptors.AsynchronousRecordedMethod, ReturnTypeLocation(method) ?? location, method.Name, method.ReturnType.ToDisplayString(), "[" + recordingKind + "]");
+            return null;
+        }
         string? key = null, keyArg = null;
         bool keyFromResult = false;
         if (recordingKind is RecordingKind.Sets or RecordingKind.Unsets)
@@ -205,6 +252,7 @@ internal sealed class InterfaceParser
 
         bool valid = true;
         var parameters = new List<ParameterSpec>();
+        var properties = new HashSet<string>(ReservedProperties) { method.Name + "Call" };
         foreach (var parameter in method.Parameters)
         {
             var kind = Classify(parameter.Type);
@@ -212,7 +260,7 @@ internal sealed class InterfaceParser
             if (recorded && (kind == ValueKind.Unsupported || parameter.RefKind != RefKind.None))
             {
                 string typeName = (parameter.RefKind == RefKind.None ? "" : parameter.RefKind.ToString().ToLowerInvariant() + " ") + parameter.Type.ToDisplayString();
-                Report(DiagnosticDescriptors.UnsupportedParameterType, ParameterTypeLocation(parameter) ?? location, "Parameter '" + parameter.Name + "'", method.Name, typeName);
+                Report(DiagnosticDescriptors.UnsupportedParameterType, ParameterTypeLocation(parameter) ?? location, parameter.Name, method.Name, typeName);
                 valid = false;
             }
             if (replayWithResult)
@@ -226,14 +274,23 @@ internal sealed class InterfaceParser
                     valid = false;
                 }
             }
+            string property = Emitting.Naming.Pascal(parameter.Name);
+            if (!properties.Add(property))
+            {
+                string stem = property;
+                if (!properties.Add(property = stem + "Arg"))
+                    for (int n = 2; !properties.Add(property = stem + n); n++) { }
+            }
             parameters.Add(new ParameterSpec(
-                SyntaxFacts.GetKeywordKind(parameter.Name) != SyntaxKind.None ? "@" + parameter.Name : parameter.Name,
-                parameter.Type.ToTypeName(),
-                parameter.RefKind switch { RefKind.Ref => "ref ", RefKind.Out => "out ", RefKind.In => "in ", _ => "" },
+                Escape(parameter.Name),
+                property,
+                parameter.Type.ToSignatureTypeName(),
+                parameter.RefKind switch { RefKind.Ref => "ref ", RefKind.Out => "out ", RefKind.In => "in ", RefKind.RefReadOnlyParameter => "ref readonly ", _ => "" },
                 kind,
                 parameter.Type.CapabilityTarget()?.ToTypeName(),
                 kind == ValueKind.String && parameter.Type.NullableAnnotation != NullableAnnotation.NotAnnotated,
-                replayWithResult));
+                replayWithResult,
+                parameter.HasExplicitDefaultValue ? DefaultValues.Render(parameter) : null));
         }
 
         CreatedObjectSpec? created = null;
@@ -266,9 +323,10 @@ internal sealed class InterfaceParser
 
         return new MethodSpec(
             method.Name,
+            Escape(method.Name),
             id,
             callType,
-            method.ReturnsVoid ? "void" : method.ReturnType.ToTypeName(),
+            method.ReturnsVoid ? "void" : method.ReturnType.ToSignatureTypeName(),
             returnKind,
             recordingKind,
             key,
@@ -276,6 +334,8 @@ internal sealed class InterfaceParser
             keyFromResult,
             created,
             method.ContainingType.ToTypeName(),
+            Receiver: false,
+            Explicit: false,
             parameters.ToEquatableArray());
     }
 
@@ -306,15 +366,95 @@ internal sealed class InterfaceParser
         return false;
     }
 
-    private void CheckUnsetKeys(List<MethodSpec> methods)
+    /// <summary>
+    /// RTCR015–017: every <c>[Unsets]</c> names a key a <c>[Sets]</c> records, in the same shape (a constant
+    /// key, or one extended by an argument or result), and no key is used in both shapes.
+    /// </summary>
+    private void CheckKeys(List<MethodSpec> methods)
     {
-        var setKeys = new HashSet<string>(methods.Where(m => m.Kind == RecordingKind.Sets).Select(m => m.Key!));
-        foreach (var method in methods.Where(m => m.Kind == RecordingKind.Unsets && !setKeys.Contains(m.Key!)))
+        var shapes = new Dictionary<string, MethodSpec>();
+        foreach (var method in methods.Where(m => m.Kind == RecordingKind.Sets))
         {
-            var symbol = _type.GetMembers(method.Name).FirstOrDefault();
-            Report(DiagnosticDescriptors.UnsetsUnknownKey, symbol is null ? null : MemberLocation(symbol), method.Key!, method.Name, _type.Name);
+            if (!shapes.TryGetValue(method.Key!, out var first)) shapes.Add(method.Key!, method);
+            else if (first.HasStaticKey != method.HasStaticKey)
+                Report(DiagnosticDescriptors.MixedKeyShapes, LocationOf(method), method.Key!, method.Name, first.Name);
+        }
+        foreach (var method in methods.Where(m => m.Kind == RecordingKind.Unsets))
+        {
+            if (!shapes.TryGetValue(method.Key!, out var setter))
+                Report(DiagnosticDescriptors.UnsetsUnknownKey, LocationOf(method), method.Key!, method.Name, _type.Name);
+            else if (setter.HasStaticKey != method.HasStaticKey)
+                Report(DiagnosticDescriptors.UnsetsKeyShape, LocationOf(method), method.Key!, method.Name, setter.Name,
+                    setter.HasStaticKey ? "records one value for the whole key, so drop KeyArg" : "records one value per argument, so add KeyArg naming the parameter that holds it");
         }
     }
+
+    private LocationInfo? LocationOf(MethodSpec method) =>
+        _type.GetMembers(method.Name).FirstOrDefault() is { } symbol ? MemberLocation(symbol) : null;
+
+    /// <summary>
+    /// Decides what needs the whole method set: wire ids by name (stable when methods are added, removed or
+    /// reordered); a cast to the declaring interface where two interfaces declare one name; and explicit
+    /// implementation where the recorder's own members or an earlier method already take the name.
+    /// </summary>
+    private static List<MethodSpec> Finish(List<MethodSpec> methods, GeneratedNames names)
+    {
+        var recorderMembers = new HashSet<string>(RecorderMembers) { Short(names.Recorder) };
+        var declaring = methods.GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.Select(m => m.ContainingInterface).Distinct().Count());
+        var overloaded = new HashSet<string>(methods.Where(m => m.IsRecordedCall).GroupBy(m => m.Name).Where(g => g.Count() > 1).Select(g => g.Key));
+        var signatures = new HashSet<string>();
+        var ids = new HashSet<int>();
+        var finished = new List<MethodSpec>(methods.Count);
+        foreach (var m in methods)
+        {
+            string signature = m.Name + "(" + string.Join(",", m.Parameters.Select(p => p.Modifier + p.Type)) + ")";
+            bool isExplicit = recorderMembers.Contains(m.Name) || m.Name.StartsWith("_", System.StringComparison.Ordinal) || !signatures.Add(signature);
+            int id = m.Id;
+            if (m.IsRecordedCall)
+            {
+                // Overloads are told apart by their parameter types; a hash collision takes the next free id.
+                for (id = WireId(overloaded.Contains(m.Name) ? signature : m.Name); !ids.Add(id); id = id % int.MaxValue + 1) { }
+            }
+            finished.Add(m with { Id = id, Receiver = declaring[m.Name] > 1, Explicit = isExplicit });
+        }
+        return finished;
+    }
+
+    /// <summary>A positive 31-bit FNV-1a hash: the wire id of a recorded method.</summary>
+    internal static int WireId(string text)
+    {
+        uint hash = 2166136261;
+        foreach (char c in text) hash = unchecked((hash ^ c) * 16777619);
+        int id = (int)(hash & 0x7FFFFFFF);
+        return id == 0 ? 1 : id;
+    }
+
+    private static string Short(string fullName) => fullName.Substring(System.Math.Max(fullName.LastIndexOf('.'), fullName.LastIndexOf(':')) + 1);
+
+    // Members the recorder defines itself (and object's): an interface method of one of these names is implemented explicitly.
+    private static readonly string[] RecorderMembers =
+        { "Inner", "Service", "Args", "Capture", "Set", "KeyedSetting", "Created", "ToString", "Equals", "GetHashCode", "GetType", "MemberwiseClone", "Finalize", "ReferenceEquals" };
+
+    // Members every recorded call record has: a parameter's property never takes one of these names.
+    private static readonly string[] ReservedProperties =
+        { "Badge", "Sequence", "Object", "Method", "Key", "ToRecord", "ToObjectRecord", "Write", "Read", "EqualityContract", "Call", "Creation", "Setting",
+          "Deconstruct", "PrintMembers", "Equals", "GetHashCode", "ToString", "GetType", "Clone", "MemberwiseClone", "Finalize" };
+
+    private static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    private static string HintName(INamedTypeSymbol type)
+    {
+        string name = type.MetadataName;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType) name = outer.MetadataName + "+" + name;
+        for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace) name = ns.Name + "." + name;
+        return name;
+    }
+
+    private static bool IsPointer(ITypeSymbol type) => type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer;
+
+    /// <summary>Task, ValueTask and anything else with a <c>GetAwaiter()</c>: its call returns before the work is done.</summary>
+    private static bool IsAwaitable(ITypeSymbol type) =>
+        type.GetMembers("GetAwaiter").OfType<IMethodSymbol>().Any(m => m.Parameters.Length == 0 && !m.IsStatic);
 
     internal static ValueKind Classify(ITypeSymbol type)
     {
@@ -335,11 +475,15 @@ internal sealed class InterfaceParser
         };
     }
 
-    /// <summary>A hash of the recorded shape: methods, their ids, kinds, keys and parameter types.</summary>
+    /// <summary>
+    /// A hash of the recorded shape: the recorded methods (by wire id, so declaration order does not matter),
+    /// their kinds, keys and parameter types. [Query] and [Captures] methods are not part of it: adding,
+    /// removing or changing them keeps old states readable (docs/schema-compatibility.md).
+    /// </summary>
     private int Schema(List<MethodSpec> methods)
     {
         var text = new StringBuilder(_type.ToDisplayString());
-        foreach (var m in methods.Where(m => m.Kind is not (RecordingKind.Query or RecordingKind.Captures)))
+        foreach (var m in methods.Where(m => m.Kind is not (RecordingKind.Query or RecordingKind.Captures)).OrderBy(m => m.Id))
         {
             text.Append('|').Append(m.Id).Append(m.Kind).Append(m.Name).Append(m.Key).Append(m.KeyArg).Append(m.KeyFromResult).Append(m.ReturnType);
             foreach (var p in m.Parameters) text.Append(',').Append(p.Type);

@@ -9,15 +9,19 @@ namespace Rtcr.Generators.Parsing;
 /// <c>CpuSessionReplayer</c>, in the interface's namespace. When the interface's own signatures use a type
 /// of another namespace with one of those simple names (<c>IRegionMap.State()</c> returns
 /// <c>Rtcr.Memory.RegionMapState</c>), a generated type of that name would shadow it in the interface's
-/// namespace, so that one gets a longer name instead (<c>RegionMapRecordedState</c>).
+/// namespace, so that one gets a longer name instead (<c>RegionMapRecordedState</c>); so does a name a
+/// type of the namespace already has. A nested interface's names start with its containing types'
+/// (<c>Outer.IFoo</c> → <c>OuterFooRecorder</c>), so two nested interfaces of one simple name do not collide.
 /// </summary>
 internal static class NameRules
 {
     public static GeneratedNames For(INamedTypeSymbol type)
     {
         string stem = Stem(type.Name);
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType) stem = outer.Name + stem;
         var used = ForeignTypeNames(type);
-        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? "global::" + n.ToDisplayString() + "." : "global::";
+        foreach (var existing in type.ContainingNamespace.GetTypeMembers()) used.Add(existing.Name);
+        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? "global::" + n.ToDisplayString(SymbolExtensions.NamespaceFormat) + "." : "global::";
         return new GeneratedNames(
             ns + Pick(stem + "Recorder", stem + "RecordingProxy", used),
             ns + Pick(stem + "State", stem + "RecordedState", used),

@@ -8,7 +8,20 @@ internal static class SymbolExtensions
     public static readonly SymbolDisplayFormat TypeFormat =
         SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
+    /// <summary>A namespace as C# source: dotted, keywords escaped (<c>@event.@class</c>), without <c>global::</c>.</summary>
+    public static readonly SymbolDisplayFormat NamespaceFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
+
     public static string ToTypeName(this ITypeSymbol type) => type.ToDisplayString(TypeFormat);
+
+    /// <summary>
+    /// The type of a parameter or result as C# source. A reference type from a <c>#nullable disable</c> file (oblivious) is written as
+    /// nullable: nothing there promises it is never null, and generated code is <c>#nullable enable</c>.
+    /// </summary>
+    public static string ToSignatureTypeName(this ITypeSymbol type) =>
+        (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.None ? type.WithNullableAnnotation(NullableAnnotation.Annotated) : type)
+            .ToDisplayString(TypeFormat);
 
     public static bool Is(this ISymbol? symbol, string metadataName) =>
         symbol is INamedTypeSymbol named && named.ContainingNamespace is not null && MetadataName(named) == metadataName;

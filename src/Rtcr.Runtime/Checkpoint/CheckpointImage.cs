@@ -33,12 +33,29 @@ public sealed class CheckpointImage
 
     /// <summary>
     /// Content of each RAM dataspace, by the dataspace's badge at checkpoint time: the whole
-    /// dataspace, or for a delta the bytes of its <see cref="DataspaceImage.Ranges"/> one after the other.
+    /// dataspace, or for a delta the bytes of its <see cref="DataspaceImage.Ranges"/> one after the
+    /// other — the first <see cref="DataspaceImage.StoredBytes"/> bytes of the array, which a
+    /// checkpoint may lend from a kept buffer and so make longer (see <see cref="ReleaseBuffers"/>).
     /// </summary>
     public IReadOnlyDictionary<long, byte[]> Contents { get; }
 
     /// <summary>Total bytes of dataspace content.</summary>
-    public long MemoryBytes => Contents.Values.Sum(c => (long)c.Length);
+    public long MemoryBytes => Manifest.Dataspaces.Sum(d => d.StoredBytes);
+
+    /// <summary>The stored bytes of one dataspace (the part of its content array that counts).</summary>
+    public ReadOnlySpan<byte> Stored(DataspaceImage dataspace) => Contents[dataspace.Badge].AsSpan(0, checked((int)dataspace.StoredBytes));
+
+    internal IReadOnlyList<(Tracking.TrackedDataspace Owner, byte[] Buffer)> LentBuffers { get; init; } = [];
+
+    /// <summary>
+    /// Gives the delta buffers this image borrowed back to their tracked dataspaces, for the next
+    /// checkpoint to reuse (call once the image is written or sent; the contents must not be used
+    /// afterwards). An image never released only costs the next checkpoint a fresh buffer.
+    /// </summary>
+    public void ReleaseBuffers()
+    {
+        foreach (var (owner, buffer) in LentBuffers) owner.ReturnDeltaBuffer(buffer);
+    }
 
     /// <summary>
     /// XxHash3 of the content of each untracked dataspace, by badge, as the checkpoint saw it (not

@@ -66,20 +66,6 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
             child.Kernel.Timers.Release();
             LastPauseTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         }
-        return TrimDeltas(image);
-    }
-
-    // A delta's buffer was sized before the freeze and may be longer than what was dirty; cutting it
-    // to size copies only the dirty bytes, outside the pause.
-    private static CheckpointImage TrimDeltas(CheckpointImage image)
-    {
-        var contents = (Dictionary<long, byte[]>)image.Contents;
-        foreach (var ds in image.Manifest.Dataspaces)
-        {
-            if (ds.Ranges is null) continue;
-            long stored = ds.StoredBytes;
-            if (contents[ds.Badge].Length != stored) contents[ds.Badge] = contents[ds.Badge][..(int)stored];
-        }
         return image;
     }
 
@@ -94,10 +80,9 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         {
             if (!child.Kernel.Objects.TryGet(badge, out var obj) || inspector.MemoryOf(obj) is not { } memory || buffers.ContainsKey(memory)) continue;
             if (memory.ContentRam is not { } ram || ram.IsFreed || ram.Size > Array.MaxLength) continue;
-            long size = delta && memory is TrackedDataspace tracked
-                ? Math.Min(ram.Size, tracked.DirtyBytes + tracked.DirtyBytes / 4 + TrackingOptions.LargestGranularity)
-                : ram.Size;
-            buffers[memory] = Backed((int)size);
+            buffers[memory] = delta && memory is TrackedDataspace tracked
+                ? tracked.LendDeltaBuffer(Math.Min(ram.Size, tracked.DirtyBytes + tracked.DirtyBytes / 4 + TrackingOptions.SmallestGranularity))
+                : Backed((int)ram.Size);
         }
         return buffers;
     }
@@ -153,6 +138,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
 
         var contents = new Dictionary<long, byte[]>();
         var hashes = new Dictionary<long, ulong>();
+        var lent = new List<(TrackedDataspace, byte[])>();
         foreach (var (badge, obj) in created)
         {
             if (inspector.MemoryOf(obj) is not { } memory || memory.ContentRam is not { } ram || ram.IsFreed) continue;
@@ -161,10 +147,16 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
             if (delta is not null && memory is TrackedDataspace tracked)
             {
                 long dirty = tracked.DirtyBytes;
-                if (buffer is null || buffer.Length < dirty) buffer = GC.AllocateUninitializedArray<byte>(checked((int)dirty));
+                if (buffer is null || buffer.Length < dirty)
+                {
+                    if (buffer is not null) tracked.ReturnDeltaBuffer(buffer);
+                    buffer = GC.AllocateUninitializedArray<byte>(checked((int)dirty)); // it wrote faster than estimated
+                }
                 var ranges = tracked.CopyDirtyAndRearm(buffer);
                 manifest.Dataspaces.Add(new DataspaceImage(badge, ram.Size) { Ranges = [.. ranges], BaseBadge = baseBadge });
-                contents[badge] = buffer; // trimmed to the dirty bytes after the thaw (TrimDeltas)
+                // The lent buffer itself, possibly longer than the delta: no second copy, no fresh memory.
+                contents[badge] = buffer;
+                lent.Add((tracked, buffer));
                 continue;
             }
             if (memory is not TrackedDataspace)
@@ -197,7 +189,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
                 manifest.PendingSignals.Add(new PendingSignalImage(badge, count));
             }
 
-        return new CheckpointImage(manifest, contents) { ContentHashes = hashes };
+        return new CheckpointImage(manifest, contents) { ContentHashes = hashes, LentBuffers = lent };
     }
 
     private static void Collect(ObjectRecord record, Capabilities.ObjectTable objects, Dictionary<long, object> into)

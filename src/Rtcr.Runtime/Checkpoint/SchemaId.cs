@@ -5,8 +5,10 @@ namespace Rtcr.Checkpoint;
 
 /// <summary>
 /// A fingerprint of the session interfaces a registry records and the RPC-object interfaces of their
-/// assemblies: services, restore order, every method signature and its recording attributes. An
-/// image recorded under another schema is refused instead of misread.
+/// assemblies: services, restore order, and every <em>recorded</em> method's signature and recording
+/// attributes. An image recorded under another schema is refused instead of misread. <c>[Query]</c> and
+/// <c>[Captures]</c> methods are left out, and methods are taken in name order, so adding a query or
+/// reordering methods keeps every older image restorable (docs/schema-compatibility.md).
 /// </summary>
 public static class SchemaId
 {
@@ -31,7 +33,11 @@ public static class SchemaId
     private static void Describe(StringBuilder sb, string kind, Type type)
     {
         sb.Append(kind).Append(':').Append(type.FullName).Append('\n');
-        foreach (var m in type.GetMethods().OrderBy(m => m.ToString(), StringComparer.Ordinal))
+        foreach (var m in type.GetMethods().Where(IsRecorded).OrderBy(m => m.ToString(), StringComparer.Ordinal))
             sb.Append("  ").Append(m).Append(' ').Append(string.Join(",", m.GetCustomAttributesData().Select(a => a.ToString()).Order(StringComparer.Ordinal))).Append('\n');
     }
+
+    // A query or capture changes nothing the image holds: it is not part of the schema.
+    private static bool IsRecorded(System.Reflection.MethodInfo method) =>
+        !method.IsDefined(typeof(QueryAttribute), false) && !method.IsDefined(typeof(CapturesAttribute), false);
 }

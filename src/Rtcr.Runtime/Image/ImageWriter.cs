@@ -49,7 +49,7 @@ public static class ImageWriter
         {
             if (ImageValidation.RangesProblem(ds) is { } problem)
                 throw new ArgumentException($"image of '{image.Manifest.Label}': {problem}; nothing was written", nameof(image));
-            if (!image.Contents.TryGetValue(ds.Badge, out var c) || c.Length != ds.StoredBytes)
+            if (!image.Contents.TryGetValue(ds.Badge, out var c) || (ds.Ranges is null ? c.Length != ds.Size : c.Length < ds.StoredBytes))
                 throw new ArgumentException($"image of '{image.Manifest.Label}' lists dataspace {ds.Badge} ({ds.StoredBytes} bytes stored) without matching content; nothing was written", nameof(image));
         }
         long total = image.MemoryBytes, done = 0;

@@ -13,11 +13,17 @@ public sealed class RecorderRegistry
     private sealed record Entry(Func<object, RecordingContext, SessionArgs, object> Wrap, ISessionReplayer Replayer);
 
     /// <summary>Registers a service.</summary>
+    /// <exception cref="InvalidOperationException">The service name is registered already (two sessions of one name would
+    /// silently share, or lose, their recorder).</exception>
     public void Register(ISessionReplayer replayer, Func<object, RecordingContext, SessionArgs, object> wrap)
     {
         ArgumentNullException.ThrowIfNull(replayer);
         ArgumentNullException.ThrowIfNull(wrap);
-        _entries[replayer.Service] = new Entry(wrap, replayer);
+        if (_entries.TryGetValue(replayer.Service, out var existing))
+            throw new InvalidOperationException(
+                $"service '{replayer.Service}' is registered already (by {existing.Replayer.SessionInterface.FullName}); " +
+                $"{replayer.SessionInterface.FullName} needs a service name of its own");
+        _entries.Add(replayer.Service, new Entry(wrap, replayer));
     }
 
     /// <summary>Services registered.</summary>

@@ -20,7 +20,10 @@ public sealed unsafe class TrackedDataspace : ManagedDataspace, IDisposable
     private readonly Lock _lock = new();
     private readonly TrackingOptions _options;
     private long _faults;
+    private long _dirtyBytes;
     private bool _disposed;
+    private byte[]? _deltaBuffer; // kept between checkpoints: fresh memory costs a page fault per page
+    private bool _deltaBufferLent;
 
     /// <summary>Creates a tracked dataspace of <paramref name="size"/> bytes (whole pages).</summary>
     /// <param name="label">Name of its region map, used in errors.</param>
@@ -69,21 +72,8 @@ public sealed unsafe class TrackedDataspace : ManagedDataspace, IDisposable
         get { lock (_lock) return _blocks.Sum(b => b.DirtyCount); }
     }
 
-    /// <summary>Bytes the next incremental checkpoint would copy.</summary>
-    public long DirtyBytes
-    {
-        get
-        {
-            lock (_lock)
-            {
-                long bytes = 0;
-                foreach (var block in _blocks)
-                    for (int i = 0; i < block.Count; i++)
-                        if (block.Dirty[i]) bytes += block.PieceLength(i);
-                return bytes;
-            }
-        }
-    }
+    /// <summary>Bytes the next incremental checkpoint would copy (kept as a running sum: the policy, the buffer sizing and the copy all ask).</summary>
+    public long DirtyBytes => Interlocked.Read(ref _dirtyBytes);
 
     /// <summary>
     /// Designated dataspaces the child can use without faulting: attached ones under access tracking,
@@ -144,6 +134,7 @@ public sealed unsafe class TrackedDataspace : ManagedDataspace, IDisposable
             if (block.Dirty[i]) return true; // resolved by an earlier run; the faulting access retries
             block.Dirty[i] = true;
             block.DirtyCount++;
+            Interlocked.Add(ref _dirtyBytes, block.PieceLength(i));
             if (Mode == TrackingMode.Access) Map.Attach(block.Views[i], at: block.PieceStart(i));
             else Map.Protect(block.PieceStart(i), writable: true);
         }
@@ -187,6 +178,39 @@ public sealed unsafe class TrackedDataspace : ManagedDataspace, IDisposable
         lock (_lock) RearmLocked();
     }
 
+    /// <summary>
+    /// A buffer of at least <paramref name="bytes"/> for the next delta's copy. The same pinned,
+    /// already backed buffer is lent again and again while it is given back in time (after the
+    /// image was written); otherwise a new one is made and becomes the kept one.
+    /// </summary>
+    internal byte[] LendDeltaBuffer(long bytes)
+    {
+        lock (_lock)
+        {
+            if (_deltaBuffer is { } kept && !_deltaBufferLent && kept.Length >= bytes)
+            {
+                _deltaBufferLent = true;
+                return kept;
+            }
+            long size = Math.Min(Size, Math.Max(bytes, (_deltaBuffer?.Length ?? 0) * 3L / 2));
+            var fresh = GC.AllocateUninitializedArray<byte>(checked((int)Math.Max(size, bytes)), pinned: true);
+            fixed (byte* p = fresh) RamDataspace.Prefault(p, fresh.Length);
+            if (!_deltaBufferLent)
+            {
+                _deltaBuffer = fresh;
+                _deltaBufferLent = true;
+            }
+            return fresh;
+        }
+    }
+
+    /// <summary>Takes back a buffer from <see cref="LendDeltaBuffer"/> once nothing refers to it any more.</summary>
+    internal void ReturnDeltaBuffer(byte[] buffer)
+    {
+        lock (_lock)
+            if (ReferenceEquals(buffer, _deltaBuffer)) _deltaBufferLent = false;
+    }
+
     /// <summary>Current size of the designated dataspaces in each block, in address order (adaptive mode changes them).</summary>
     public IReadOnlyList<long> BlockGranularities()
     {
@@ -225,6 +249,7 @@ public sealed unsafe class TrackedDataspace : ManagedDataspace, IDisposable
 
     private void RearmLocked()
     {
+        Interlocked.Exchange(ref _dirtyBytes, 0);
         if (Mode == TrackingMode.Access) Map.DetachEverything();
         for (int b = 0; b < _blocks.Length; b++)
         {

@@ -50,6 +50,23 @@ public sealed class ComponentHost : IDisposable
         }
     }
 
+    /// <summary>
+    /// Offers a service to children and registers its generated recorders, so that its sessions are recorded,
+    /// checkpointed and restorable. Call it the same way on the checkpointing and on the restoring host:
+    /// <c>new ComponentHost().AddService(new CoreService("Notes", r =&gt; new NotesSession(r.Client)), Rtcr.Generated.RtcrRecorders.RegisterAll)</c>.
+    /// </summary>
+    /// <param name="service">The service (its <see cref="IService.Name"/> is what children request).</param>
+    /// <param name="registerRecorders">Registers the generated recorders of the service's assembly (its <c>Rtcr.Generated.RtcrRecorders.RegisterAll</c>).</param>
+    /// <returns>This host, for chaining.</returns>
+    public ComponentHost AddService(IService service, Action<RecorderRegistry> registerRecorders)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(registerRecorders);
+        if (Parent.Recorders is { } recorders) registerRecorders(recorders);
+        Parent.AddCoreService(service);
+        return this;
+    }
+
     /// <summary>Pass as recorders to run without recording (no checkpoints possible).</summary>
     public static readonly RecorderRegistry NoRecording = new();
 

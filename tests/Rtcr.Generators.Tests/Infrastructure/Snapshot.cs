@@ -3,7 +3,8 @@ using System.Runtime.CompilerServices;
 namespace Rtcr.Generators.Tests.Infrastructure;
 
 /// <summary>
-/// Snapshot checks in the conventions of Verify: <c>Snapshots/{Class}.{Method}#{HintName}.verified.cs</c> next
+/// Snapshot checks in the conventions of Verify: <c>Snapshots/{Class}.{Method}#{HintName}.verified.cs</c> (or the hint's own
+/// extension, <c>.txt</c> for diagnostics) next
 /// to the test; on a mismatch the actual text is written to a <c>.received.cs</c> file and the test fails.
 /// Set <c>RTCR_ACCEPT_SNAPSHOTS=1</c> to accept (overwrite the verified files).
 /// </summary>
@@ -11,10 +12,11 @@ internal static class Snapshot
 {
     public static void Verify(string hintName, string actual, [CallerFilePath] string testFile = "", [CallerMemberName] string method = "")
     {
+        string extension = Path.GetExtension(hintName);
         string directory = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
         string stem = $"{Path.GetFileNameWithoutExtension(testFile)}.{method}#{Path.GetFileNameWithoutExtension(hintName)}";
-        string verified = Path.Combine(directory, stem + ".verified.cs");
-        string received = Path.Combine(directory, stem + ".received.cs");
+        string verified = Path.Combine(directory, stem + ".verified" + extension);
+        string received = Path.Combine(directory, stem + ".received" + extension);
         actual = actual.Replace("\r\n", "\n");
 
         if (Environment.GetEnvironmentVariable("RTCR_ACCEPT_SNAPSHOTS") == "1")

@@ -5,7 +5,8 @@ namespace Rtcr.TestServices
 {
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.TestServices.IBucket"/> objects: forwards every call
-    /// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.
+    /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
+    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class BucketRecorder : global::Rtcr.TestServices.IBucket, global::Rtcr.Recording.IInterposed
@@ -13,7 +14,7 @@ namespace Rtcr.TestServices
         private readonly global::Rtcr.TestServices.IBucket _inner;
         private readonly global::Rtcr.Recording.RecordingContext _context;
 
-        // Guards every recorded field below; [Query] and [Captures] calls never take it.
+        // Guards every recorded field below, and the forwarded call with it; [Query] and [Captures] calls never take it.
         private global::Rtcr.Recording.RecordGate _gate;
         private long _nextOrder;
         private readonly global::System.Collections.Generic.Dictionary<long, Created> _objects = new();
@@ -36,46 +37,56 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void Put(string key, long value)
         {
-            _inner.Put(key, value);
-            var call = new BucketState.PutCall(key, value);
-            Set("entry:" + global::Rtcr.Recording.RecordedCall.Render(call.KeyArg), call);
+            using (_gate.Enter())
+            {
+                _inner.Put(key, value);
+                var call = new BucketState.PutCall(key, value);
+                Set("entry:" + global::Rtcr.Recording.RecordedCall.Render(call.KeyArg), call);
+            }
         }
 
         /// <inheritdoc />
         public void Remove(string key)
         {
-            string key_ = "entry:" + global::Rtcr.Recording.RecordedCall.Render(key);
-            _inner.Remove(key);
-            using (_gate.Enter()) _settings.Remove(key_);
+            using (_gate.Enter())
+            {
+                // The key before the call: afterwards a capability may name nothing.
+                string key_ = "entry:" + global::Rtcr.Recording.RecordedCall.Render(key);
+                _inner.Remove(key);
+                _settings.Remove(key_);
+            }
         }
 
         /// <inheritdoc />
         public int Pin(double weight, int slot)
         {
-            var result = _inner.Pin(weight, slot);
             // [ReplayWithResult] slot is recorded as the result, so that a replay repeats this exact call.
-            var call = new BucketState.PinCall(weight, result);
-            Set("slot:" + result.ToString(global::System.Globalization.CultureInfo.InvariantCulture), call);
-            return result;
+            using (_gate.Enter())
+            {
+                var result = _inner.Pin(weight, slot);
+                var call = new BucketState.PinCall(weight, result);
+                Set("slot:" + result.ToString(global::System.Globalization.CultureInfo.InvariantCulture), call);
+                return result;
+            }
         }
 
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.ICursor> Cursor(byte page)
         {
-            var result = _inner.Cursor(page);
-            long badge = _context.BadgeOf(result);
-            if (badge == 0) return result;
+            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
+                var result = _inner.Cursor(page);
+                long badge = _context.BadgeOf(result);
                 // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
-                if (_objects.ContainsKey(badge)) return result;
+                if (badge == 0 || _objects.ContainsKey(badge)) return result;
                 var created = _context.Resolve(result);
                 var recorder = created as global::Rtcr.TestServices.CursorRecorder ?? new global::Rtcr.TestServices.CursorRecorder(created, _context);
                 // Every holder of the capability now reaches the recorder, so calls on the object are recorded too.
                 if (!ReferenceEquals(recorder, created)) _context.Interpose(badge, recorder);
                 _objects.Add(badge, new Created(new BucketState.CursorCall(page, badge, _context.NextSequence(), null), recorder));
+                return result;
             }
-            return result;
         }
 
         /// <inheritdoc />
@@ -120,14 +131,11 @@ namespace Rtcr.TestServices
             return state;
         }
 
+        // Called inside the gate. A key keeps the position it was first set at; only its call is replaced.
         private void Set(string key, BucketState.Call call)
         {
-            using (_gate.Enter())
-            {
-                // A key keeps the position it was first set at; only its call is replaced.
-                long order = _settings.TryGetValue(key, out var existing) ? existing.Order : global::System.Threading.Interlocked.Increment(ref _nextOrder);
-                _settings[key] = new KeyedSetting(order, call);
-            }
+            long order = _settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;
+            _settings[key] = new KeyedSetting(order, call);
         }
 
         private readonly record struct KeyedSetting(long Order, BucketState.Call Call);

@@ -48,7 +48,7 @@ namespace Rtcr.TestServices
                 switch (creation)
                 {
                     case BucketState.CursorCall { Object: { } child } call:
-                        global::Rtcr.TestServices.CursorReplayer.ReplaySettings(child, context.Resolve(Translate<global::Rtcr.TestServices.ICursor>(context, call.Badge, "ICursor created by IBucket.Cursor")), context);
+                        global::Rtcr.TestServices.CursorReplayer.ReplaySettings(child, context.Resolve(global::Rtcr.Recording.RecordedCapabilities.Translate<global::Rtcr.TestServices.ICursor>(context, call.Badge, "IBucket", "ICursor created by IBucket.Cursor")), context);
                         break;
                 }
             }
@@ -62,7 +62,7 @@ namespace Rtcr.TestServices
                 switch (creation)
                 {
                     case BucketState.CursorCall { Object: { } child } call:
-                        global::Rtcr.TestServices.CursorReplayer.RestoreHooks(child, context.Resolve(Translate<global::Rtcr.TestServices.ICursor>(context, call.Badge, "ICursor created by IBucket.Cursor")), context);
+                        global::Rtcr.TestServices.CursorReplayer.RestoreHooks(child, context.Resolve(global::Rtcr.Recording.RecordedCapabilities.Translate<global::Rtcr.TestServices.ICursor>(context, call.Badge, "IBucket", "ICursor created by IBucket.Cursor")), context);
                         break;
                 }
             }
@@ -75,19 +75,5 @@ namespace Rtcr.TestServices
             }
         }
 
-        private static global::Rtcr.Capabilities.Cap<T> Translate<T>(global::Rtcr.Recording.IReplayContext context, long badge, string use) where T : class
-        {
-            // Badge 0 is the invalid capability: recorded as such, replayed as such.
-            if (badge == 0) return default;
-            try
-            {
-                return context.Translate<T>(badge);
-            }
-            catch (global::Rtcr.Recording.MissingObjectException)
-            {
-                // Say which recorded call needs the object, not only which badge is missing.
-                throw new global::Rtcr.Recording.MissingObjectException(badge, "IBucket" + ": " + use);
-            }
-        }
     }
 }

@@ -12,7 +12,7 @@ namespace Rtcr.TestServices
     public sealed partial class BucketState
     {
         /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = 821776949;
+        public const int Schema = 2120990587;
 
         /// <summary>The latest call per key, in the order the keys were first set.</summary>
         public global::System.Collections.Generic.List<Setting> Settings { get; } = new();
@@ -43,44 +43,23 @@ namespace Rtcr.TestServices
         /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
         public static BucketState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            int schema = reader.ReadInt32();
-            if (schema != Schema)
-                throw new global::Rtcr.Recording.StateFormatException($"the state was recorded for another version of IBucket (schema {schema}, this build has {Schema})");
+            global::Rtcr.Recording.StateFormat.ReadSchema(ref reader, Schema, "IBucket");
             var state = new BucketState();
-            int settings = ReadCount(ref reader);
+            int settings = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IBucket");
             for (int i = 0; i < settings; i++)
-            {
-                string key = reader.ReadRequiredString();
-                state.Settings.Add(new Setting(key, Call.ReadCall(ref reader)));
-            }
-            int objects = ReadCount(ref reader);
+                state.Settings.Add(new Setting(reader.ReadRequiredString(), Call.ReadFrom(ref reader)));
+            int objects = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IBucket");
             for (int i = 0; i < objects; i++)
-                state.Objects.Add(Call.ReadCall(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IBucket"));
+                state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IBucket"));
             if (reader.ReadBoolean()) state.HookState = reader.ReadBytes().ToArray();
             return state;
         }
 
-        private static int ReadCount(ref global::Rtcr.Recording.StateReader reader)
-        {
-            int count = reader.ReadInt32();
-            return count >= 0 ? count : throw new global::Rtcr.Recording.StateFormatException($"negative element count {count} in a IBucket state");
-        }
-
         /// <summary>The canonical form of <see cref="Settings"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords()
-        {
-            var records = new global::System.Collections.Generic.List<global::Rtcr.Recording.RecordedCall>(Settings.Count);
-            foreach (var setting in Settings) records.Add(setting.Call.ToRecord(setting.Key));
-            return records;
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::Rtcr.Recording.StateFormat.Records(Settings, static setting => setting.Call.ToRecord(setting.Key));
 
         /// <summary>The canonical form of <see cref="Objects"/>, in creation order.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords()
-        {
-            var records = new global::System.Collections.Generic.List<global::Rtcr.Recording.ObjectRecord>(Objects.Count);
-            foreach (var creation in Objects) records.Add(creation.ToObjectRecord());
-            return records;
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::Rtcr.Recording.StateFormat.Records(Objects, static creation => creation.ToObjectRecord());
 
         /// <summary>The latest call recorded under <paramref name="Key"/>.</summary>
         public sealed record Setting(string Key, Call Call);
@@ -96,15 +75,15 @@ namespace Rtcr.TestServices
 
             internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
 
-            internal static Call ReadCall(ref global::Rtcr.Recording.StateReader reader)
+            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
             {
                 int method = reader.ReadInt32();
                 return method switch
                 {
-                    1 => PutCall.Read(ref reader),
-                    3 => PinCall.Read(ref reader),
-                    4 => CursorCall.Read(ref reader),
-                    _ => throw new global::Rtcr.Recording.StateFormatException($"unknown recorded method {method} of IBucket"),
+                    1316564366 => PutCall.Read(ref reader),
+                    1413978676 => PinCall.Read(ref reader),
+                    1435127855 => CursorCall.Read(ref reader),
+                    _ => throw new global::Rtcr.Recording.StateFormatException("unknown recorded method " + method + " of IBucket"),
                 };
             }
         }
@@ -129,7 +108,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1);
+                writer.WriteInt32(1316564366);
                 writer.WriteString(KeyArg);
                 writer.WriteInt64(Value);
             }
@@ -148,7 +127,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(3);
+                writer.WriteInt32(1413978676);
                 writer.WriteDouble(Weight);
                 writer.WriteInt32(Slot);
             }
@@ -170,7 +149,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(4);
+                writer.WriteInt32(1435127855);
                 writer.WriteInt32(Page);
                 writer.WriteInt64(Badge);
                 writer.WriteInt64(Sequence);

@@ -5,7 +5,8 @@ namespace Rtcr.TestServices
 {
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.TestServices.ICursor"/> objects: forwards every call
-    /// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.
+    /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
+    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class CursorRecorder : global::Rtcr.TestServices.ICursor, global::Rtcr.Recording.IInterposed
@@ -13,7 +14,7 @@ namespace Rtcr.TestServices
         private readonly global::Rtcr.TestServices.ICursor _inner;
         private readonly global::Rtcr.Recording.RecordingContext _context;
 
-        // Guards every recorded field below; [Query] and [Captures] calls never take it.
+        // Guards every recorded field below, and the forwarded call with it; [Query] and [Captures] calls never take it.
         private global::Rtcr.Recording.RecordGate _gate;
         private long _nextOrder;
 
@@ -40,10 +41,11 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void Seek(ulong position, uint stride, short direction)
         {
-            _inner.Seek(position, stride, direction);
+            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
-                if (_positionKeyOrder == 0) _positionKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+                _inner.Seek(position, stride, direction);
+                if (_positionKeyOrder == 0) _positionKeyOrder = ++_nextOrder;
                 _seekPosition = position;
                 _seekStride = stride;
                 _seekDirection = direction;

@@ -5,7 +5,8 @@ namespace Rtcr.TestServices
 {
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.TestServices.IKvSession"/> sessions (service "KV"): forwards every call
-    /// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.
+    /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
+    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class KvSessionRecorder : global::Rtcr.TestServices.IKvSession, global::Rtcr.Recording.IInterposed, global::Rtcr.Recording.ISessionRecorder
@@ -14,7 +15,7 @@ namespace Rtcr.TestServices
         private readonly global::Rtcr.Recording.RecordingContext _context;
         private readonly global::Rtcr.Services.SessionArgs _args;
 
-        // Guards every recorded field below; [Query] and [Captures] calls never take it.
+        // Guards every recorded field below, and the forwarded call with it; [Query] and [Captures] calls never take it.
         private global::Rtcr.Recording.RecordGate _gate;
         private long _upgradedRam;
         private long _upgradedCaps;
@@ -60,62 +61,69 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.IBucket> CreateBucket(string name, int capacity)
         {
-            var result = _inner.CreateBucket(name, capacity);
-            long badge = _context.BadgeOf(result);
-            if (badge == 0) return result;
+            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
+                var result = _inner.CreateBucket(name, capacity);
+                long badge = _context.BadgeOf(result);
                 // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
-                if (_objects.ContainsKey(badge)) return result;
+                if (badge == 0 || _objects.ContainsKey(badge)) return result;
                 var created = _context.Resolve(result);
                 var recorder = created as global::Rtcr.TestServices.BucketRecorder ?? new global::Rtcr.TestServices.BucketRecorder(created, _context);
                 // Every holder of the capability now reaches the recorder, so calls on the object are recorded too.
                 if (!ReferenceEquals(recorder, created)) _context.Interpose(badge, recorder);
                 _objects.Add(badge, new Created(new KvSessionState.CreateBucketCall(name, capacity, badge, _context.NextSequence(), null), recorder));
+                return result;
             }
-            return result;
         }
 
         /// <inheritdoc />
         public void DropBucket(global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.IBucket> bucket)
         {
-            // Read before the call: afterwards the capability may name nothing.
-            long badge = _context.BadgeOf(bucket);
-            _inner.DropBucket(bucket);
-            using (_gate.Enter()) _objects.Remove(badge);
+            using (_gate.Enter())
+            {
+                // Read before the call: afterwards the capability may name nothing.
+                long badge = _context.BadgeOf(bucket);
+                _inner.DropBucket(bucket);
+                _objects.Remove(badge);
+            }
         }
 
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.ITag> Tag(string? label)
         {
-            var result = _inner.Tag(label);
-            long badge = _context.BadgeOf(result);
-            if (badge == 0) return result;
+            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
+                var result = _inner.Tag(label);
+                long badge = _context.BadgeOf(result);
                 // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
-                if (_objects.ContainsKey(badge)) return result;
+                if (badge == 0 || _objects.ContainsKey(badge)) return result;
                 _objects.Add(badge, new Created(new KvSessionState.TagCall(label, badge, _context.NextSequence()), null));
+                return result;
             }
-            return result;
         }
 
         /// <inheritdoc />
         public void SetMode(global::Rtcr.TestServices.Mode mode)
         {
-            _inner.SetMode(mode);
-            // Argument first, then the method selector: racing calls leave one of them whole, no gate needed.
-            _setModeMode = mode;
-            if (_modeKeyOrder == 0) _modeKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
+            using (_gate.Enter())
+            {
+                _inner.SetMode(mode);
+                if (_modeKeyOrder == 0) _modeKeyOrder = ++_nextOrder;
+                _setModeMode = mode;
+            }
         }
 
         /// <inheritdoc />
         public void SetLimit(long bytes, bool hard)
         {
-            _inner.SetLimit(bytes, hard);
+            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
-                if (_limitKeyOrder == 0) _limitKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+                _inner.SetLimit(bytes, hard);
+                if (_limitKeyOrder == 0) _limitKeyOrder = ++_nextOrder;
                 _limitKeyMethod = 1;
                 _setLimitBytes = bytes;
                 _setLimitHard = hard;
@@ -125,10 +133,11 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void ClearLimit()
         {
-            _inner.ClearLimit();
+            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
-                if (_limitKeyOrder == 0) _limitKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+                _inner.ClearLimit();
+                if (_limitKeyOrder == 0) _limitKeyOrder = ++_nextOrder;
                 _limitKeyMethod = 2;
             }
         }
@@ -136,18 +145,23 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void Primary(global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.IBucket> bucket)
         {
-            _inner.Primary(bucket);
-            long bucketBadge = _context.BadgeOf(bucket);
-            // Argument first, then the method selector: racing calls leave one of them whole, no gate needed.
-            _primaryBucket = bucketBadge;
-            if (_primaryKeyOrder == 0) _primaryKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
+            using (_gate.Enter())
+            {
+                _inner.Primary(bucket);
+                if (_primaryKeyOrder == 0) _primaryKeyOrder = ++_nextOrder;
+                _primaryBucket = _context.BadgeOf(bucket);
+            }
         }
 
         /// <inheritdoc />
         public void NoPrimary()
         {
-            _inner.NoPrimary();
-            using (_gate.Enter()) _primaryKeyOrder = 0;
+            using (_gate.Enter())
+            {
+                _inner.NoPrimary();
+                _primaryKeyOrder = 0;
+            }
         }
 
         /// <inheritdoc />
@@ -156,9 +170,9 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void Upgrade(long ramQuota, long capQuota)
         {
-            _inner.Upgrade(ramQuota, capQuota);
             using (_gate.Enter())
             {
+                _inner.Upgrade(ramQuota, capQuota);
                 _upgradedRam += ramQuota;
                 _upgradedCaps += capQuota;
             }

@@ -47,7 +47,7 @@ namespace Rtcr.TestServices
         }
 
         private KvSessionState StateOf(global::Rtcr.Recording.ISessionState state) =>
-            state as KvSessionState ?? throw new global::System.ArgumentException($"expected the state of a KV session recorded by the generated recorder, got {state?.GetType().Name ?? "null"}", nameof(state));
+            state as KvSessionState ?? throw new global::System.ArgumentException("expected the state of a KV session recorded by the generated recorder, got " + (state?.GetType().Name ?? "null"), nameof(state));
 
         private global::Rtcr.TestServices.IKvSession SessionOf(object session) =>
             session as global::Rtcr.TestServices.IKvSession ?? throw new global::System.ArgumentException($"expected a IKvSession, got {session?.GetType().Name ?? "null"}", nameof(session));
@@ -93,7 +93,7 @@ namespace Rtcr.TestServices
                         target.ClearLimit();
                         break;
                     case KvSessionState.PrimaryCall call:
-                        target.Primary(Translate<global::Rtcr.TestServices.IBucket>(context, call.Bucket, "argument 'bucket' of IKvSession.Primary"));
+                        target.Primary(global::Rtcr.Recording.RecordedCapabilities.Translate<global::Rtcr.TestServices.IBucket>(context, call.Bucket, "KV session", "argument 'bucket' of IKvSession.Primary"));
                         break;
                 }
             }
@@ -102,7 +102,7 @@ namespace Rtcr.TestServices
                 switch (creation)
                 {
                     case KvSessionState.CreateBucketCall { Object: { } child } call:
-                        global::Rtcr.TestServices.BucketReplayer.ReplaySettings(child, context.Resolve(Translate<global::Rtcr.TestServices.IBucket>(context, call.Badge, "IBucket created by IKvSession.CreateBucket")), context);
+                        global::Rtcr.TestServices.BucketReplayer.ReplaySettings(child, context.Resolve(global::Rtcr.Recording.RecordedCapabilities.Translate<global::Rtcr.TestServices.IBucket>(context, call.Badge, "KV session", "IBucket created by IKvSession.CreateBucket")), context);
                         break;
                 }
             }
@@ -116,25 +116,11 @@ namespace Rtcr.TestServices
                 switch (creation)
                 {
                     case KvSessionState.CreateBucketCall { Object: { } child } call:
-                        global::Rtcr.TestServices.BucketReplayer.RestoreHooks(child, context.Resolve(Translate<global::Rtcr.TestServices.IBucket>(context, call.Badge, "IBucket created by IKvSession.CreateBucket")), context);
+                        global::Rtcr.TestServices.BucketReplayer.RestoreHooks(child, context.Resolve(global::Rtcr.Recording.RecordedCapabilities.Translate<global::Rtcr.TestServices.IBucket>(context, call.Badge, "KV session", "IBucket created by IKvSession.CreateBucket")), context);
                         break;
                 }
             }
         }
 
-        private static global::Rtcr.Capabilities.Cap<T> Translate<T>(global::Rtcr.Recording.IReplayContext context, long badge, string use) where T : class
-        {
-            // Badge 0 is the invalid capability: recorded as such, replayed as such.
-            if (badge == 0) return default;
-            try
-            {
-                return context.Translate<T>(badge);
-            }
-            catch (global::Rtcr.Recording.MissingObjectException)
-            {
-                // Say which recorded call needs the object, not only which badge is missing.
-                throw new global::Rtcr.Recording.MissingObjectException(badge, "KV session" + ": " + use);
-            }
-        }
     }
 }

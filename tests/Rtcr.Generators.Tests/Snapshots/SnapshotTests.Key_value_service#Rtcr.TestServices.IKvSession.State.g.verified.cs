@@ -12,7 +12,7 @@ namespace Rtcr.TestServices
     public sealed partial class KvSessionState : global::Rtcr.Recording.ISessionState
     {
         /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = -722187629;
+        public const int Schema = -1686587215;
 
         /// <summary>Creates an empty state of a session created with <paramref name="args"/>.</summary>
         public KvSessionState(global::Rtcr.Services.SessionArgs args) => Args = args;
@@ -38,19 +38,7 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void Write(global::Rtcr.Recording.StateWriter writer)
         {
-            writer.WriteString(Service);
-            writer.WriteInt32(Schema);
-            writer.WriteString(Args.Label);
-            writer.WriteInt64(Args.RamQuota);
-            writer.WriteInt64(Args.CapQuota);
-            writer.WriteInt32(Args.Extra.Count);
-            foreach (var extra in Args.Extra)
-            {
-                writer.WriteString(extra.Key);
-                writer.WriteString(extra.Value);
-            }
-            writer.WriteInt64(UpgradedRam);
-            writer.WriteInt64(UpgradedCaps);
+            global::Rtcr.Recording.StateFormat.WriteSessionHeader(writer, Service, Schema, Args, UpgradedRam, UpgradedCaps);
             writer.WriteInt32(Settings.Count);
             foreach (var setting in Settings)
             {
@@ -65,52 +53,25 @@ namespace Rtcr.TestServices
         /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
         public static KvSessionState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            string service = reader.ReadRequiredString();
-            if (service != "KV")
-                throw new global::Rtcr.Recording.StateFormatException($"expected the state of a KV session, found one of '{service}'");
-            int schema = reader.ReadInt32();
-            if (schema != Schema)
-                throw new global::Rtcr.Recording.StateFormatException($"the state was recorded for another version of IKvSession (schema {schema}, this build has {Schema})");
-            var args = new global::Rtcr.Services.SessionArgs(reader.ReadRequiredString(), reader.ReadInt64(), reader.ReadInt64());
-            int extras = ReadCount(ref reader);
-            for (int i = 0; i < extras; i++) args = args.With(reader.ReadRequiredString(), reader.ReadRequiredString());
-            var state = new KvSessionState(args) { UpgradedRam = reader.ReadInt64(), UpgradedCaps = reader.ReadInt64() };
-            int settings = ReadCount(ref reader);
+            var args = global::Rtcr.Recording.StateFormat.ReadSessionHeader(ref reader, "KV", Schema, "IKvSession", out long upgradedRam, out long upgradedCaps);
+            var state = new KvSessionState(args) { UpgradedRam = upgradedRam, UpgradedCaps = upgradedCaps };
+            int settings = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IKvSession");
             for (int i = 0; i < settings; i++)
-            {
-                string key = reader.ReadRequiredString();
-                state.Settings.Add(new Setting(key, Call.ReadCall(ref reader)));
-            }
-            int objects = ReadCount(ref reader);
+                state.Settings.Add(new Setting(reader.ReadRequiredString(), Call.ReadFrom(ref reader)));
+            int objects = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IKvSession");
             for (int i = 0; i < objects; i++)
-                state.Objects.Add(Call.ReadCall(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IKvSession"));
+                state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IKvSession"));
             return state;
-        }
-
-        private static int ReadCount(ref global::Rtcr.Recording.StateReader reader)
-        {
-            int count = reader.ReadInt32();
-            return count >= 0 ? count : throw new global::Rtcr.Recording.StateFormatException($"negative element count {count} in a IKvSession state");
         }
 
         /// <inheritdoc />
         public global::Rtcr.Recording.SessionRecord ToRecord() => new(Service, Args, UpgradedRam, UpgradedCaps, SettingRecords(), ObjectRecords());
 
         /// <summary>The canonical form of <see cref="Settings"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords()
-        {
-            var records = new global::System.Collections.Generic.List<global::Rtcr.Recording.RecordedCall>(Settings.Count);
-            foreach (var setting in Settings) records.Add(setting.Call.ToRecord(setting.Key));
-            return records;
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::Rtcr.Recording.StateFormat.Records(Settings, static setting => setting.Call.ToRecord(setting.Key));
 
         /// <summary>The canonical form of <see cref="Objects"/>, in creation order.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords()
-        {
-            var records = new global::System.Collections.Generic.List<global::Rtcr.Recording.ObjectRecord>(Objects.Count);
-            foreach (var creation in Objects) records.Add(creation.ToObjectRecord());
-            return records;
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::Rtcr.Recording.StateFormat.Records(Objects, static creation => creation.ToObjectRecord());
 
         /// <summary>The latest call recorded under <paramref name="Key"/>.</summary>
         public sealed record Setting(string Key, Call Call);
@@ -126,18 +87,18 @@ namespace Rtcr.TestServices
 
             internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
 
-            internal static Call ReadCall(ref global::Rtcr.Recording.StateReader reader)
+            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
             {
                 int method = reader.ReadInt32();
                 return method switch
                 {
-                    1 => CreateBucketCall.Read(ref reader),
-                    3 => TagCall.Read(ref reader),
-                    4 => SetModeCall.Read(ref reader),
-                    5 => SetLimitCall.Read(ref reader),
-                    6 => ClearLimitCall.Read(ref reader),
-                    7 => PrimaryCall.Read(ref reader),
-                    _ => throw new global::Rtcr.Recording.StateFormatException($"unknown recorded method {method} of IKvSession"),
+                    847229247 => CreateBucketCall.Read(ref reader),
+                    2021872691 => TagCall.Read(ref reader),
+                    151600524 => SetModeCall.Read(ref reader),
+                    1043244830 => SetLimitCall.Read(ref reader),
+                    599483393 => ClearLimitCall.Read(ref reader),
+                    1199734649 => PrimaryCall.Read(ref reader),
+                    _ => throw new global::Rtcr.Recording.StateFormatException("unknown recorded method " + method + " of IKvSession"),
                 };
             }
         }
@@ -165,7 +126,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1);
+                writer.WriteInt32(847229247);
                 writer.WriteString(Name);
                 writer.WriteInt32(Capacity);
                 writer.WriteInt64(Badge);
@@ -191,7 +152,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(3);
+                writer.WriteInt32(2021872691);
                 writer.WriteString(Label);
                 writer.WriteInt64(Badge);
                 writer.WriteInt64(Sequence);
@@ -211,7 +172,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(4);
+                writer.WriteInt32(151600524);
                 writer.WriteInt64(unchecked((long)Mode));
             }
 
@@ -229,7 +190,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(5);
+                writer.WriteInt32(1043244830);
                 writer.WriteInt64(Bytes);
                 writer.WriteBoolean(Hard);
             }
@@ -248,7 +209,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(6);
+                writer.WriteInt32(599483393);
             }
 
             internal static ClearLimitCall Read(ref global::Rtcr.Recording.StateReader reader) => new();
@@ -265,7 +226,7 @@ namespace Rtcr.TestServices
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(7);
+                writer.WriteInt32(1199734649);
                 writer.WriteInt64(Bucket);
             }
 

@@ -5,7 +5,8 @@ namespace Rtcr.TestServices
 {
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.TestServices.ITag"/> objects: forwards every call
-    /// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.
+    /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
+    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class TagRecorder : global::Rtcr.TestServices.ITag, global::Rtcr.Recording.IInterposed

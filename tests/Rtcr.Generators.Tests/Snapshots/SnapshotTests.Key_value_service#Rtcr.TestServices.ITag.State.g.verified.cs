@@ -24,23 +24,15 @@ namespace Rtcr.TestServices
         /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
         public static TagState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            int schema = reader.ReadInt32();
-            if (schema != Schema)
-                throw new global::Rtcr.Recording.StateFormatException($"the state was recorded for another version of ITag (schema {schema}, this build has {Schema})");
+            global::Rtcr.Recording.StateFormat.ReadSchema(ref reader, Schema, "ITag");
             var state = new TagState();
             return state;
         }
 
         /// <summary>The canonical form of the recorded settings (this interface records none).</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords()
-        {
-            return global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>();
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>();
 
         /// <summary>The canonical form of the created objects (this interface creates none).</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords()
-        {
-            return global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>();
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>();
     }
 }

@@ -5,7 +5,8 @@ namespace Rtcr.Sessions
 {
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.Sessions.IRegionMap"/> objects: forwards every call
-    /// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.
+    /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
+    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class RegionMapRecorder : global::Rtcr.Sessions.IRegionMap, global::Rtcr.Recording.IInterposed
@@ -13,7 +14,7 @@ namespace Rtcr.Sessions
         private readonly global::Rtcr.Sessions.IRegionMap _inner;
         private readonly global::Rtcr.Recording.RecordingContext _context;
 
-        // Guards every recorded field below; [Query] and [Captures] calls never take it.
+        // Guards every recorded field below, and the forwarded call with it; [Query] and [Captures] calls never take it.
         private global::Rtcr.Recording.RecordGate _gate;
         private long _nextOrder;
         private readonly global::System.Collections.Generic.Dictionary<long, Created> _objects = new();
@@ -40,29 +41,38 @@ namespace Rtcr.Sessions
         /// <inheritdoc />
         public long Attach(global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace> dataspace, long size, long offset, long at, bool writable, bool executable)
         {
-            var result = _inner.Attach(dataspace, size, offset, at, writable, executable);
             // [ReplayWithResult] at is recorded as the result, so that a replay repeats this exact call.
-            var call = new RegionMapRecordedState.AttachCall(_context.BadgeOf(dataspace), size, offset, result, writable, executable);
-            Set("region:" + result.ToString(global::System.Globalization.CultureInfo.InvariantCulture), call);
-            return result;
+            using (_gate.Enter())
+            {
+                var result = _inner.Attach(dataspace, size, offset, at, writable, executable);
+                var call = new RegionMapRecordedState.AttachCall(_context.BadgeOf(dataspace), size, offset, result, writable, executable);
+                Set("region:" + result.ToString(global::System.Globalization.CultureInfo.InvariantCulture), call);
+                return result;
+            }
         }
 
         /// <inheritdoc />
         public void Detach(long at)
         {
-            string key = "region:" + at.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
-            _inner.Detach(at);
-            using (_gate.Enter()) _settings.Remove(key);
+            using (_gate.Enter())
+            {
+                // The key before the call: afterwards a capability may name nothing.
+                string key = "region:" + at.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
+                _inner.Detach(at);
+                _settings.Remove(key);
+            }
         }
 
         /// <inheritdoc />
         public void FaultHandler(global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.ISignalContext> handler)
         {
-            _inner.FaultHandler(handler);
-            long handlerBadge = _context.BadgeOf(handler);
-            // Argument first, then the method selector: racing calls leave one of them whole, no gate needed.
-            _faultHandlerHandler = handlerBadge;
-            if (_faultHandlerKeyOrder == 0) _faultHandlerKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
+            using (_gate.Enter())
+            {
+                _inner.FaultHandler(handler);
+                if (_faultHandlerKeyOrder == 0) _faultHandlerKeyOrder = ++_nextOrder;
+                _faultHandlerHandler = _context.BadgeOf(handler);
+            }
         }
 
         /// <inheritdoc />
@@ -71,20 +81,16 @@ namespace Rtcr.Sessions
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace> Dataspace()
         {
-            var result = _inner.Dataspace();
-            long badge = _context.BadgeOf(result);
-            if (badge == 0) return result;
+            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
+                var result = _inner.Dataspace();
+                long badge = _context.BadgeOf(result);
                 // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
-                if (_objects.ContainsKey(badge)) return result;
-                var created = _context.Resolve(result);
-                var recorder = created as global::Rtcr.Sessions.DataspaceRecorder ?? new global::Rtcr.Sessions.DataspaceRecorder(created, _context);
-                // Every holder of the capability now reaches the recorder, so calls on the object are recorded too.
-                if (!ReferenceEquals(recorder, created)) _context.Interpose(badge, recorder);
-                _objects.Add(badge, new Created(new RegionMapRecordedState.DataspaceCall(badge, _context.NextSequence(), null), recorder));
+                if (badge == 0 || _objects.ContainsKey(badge)) return result;
+                _objects.Add(badge, new Created(new RegionMapRecordedState.DataspaceCall(badge, _context.NextSequence()), null));
+                return result;
             }
-            return result;
         }
 
         /// <inheritdoc />
@@ -109,26 +115,15 @@ namespace Rtcr.Sessions
             settings.Sort(static (a, b) => a.Order.CompareTo(b.Order));
             foreach (var (_, setting) in settings) state.Settings.Add(setting);
             objects.Sort(static (a, b) => a.Call.Sequence.CompareTo(b.Call.Sequence));
-            // Created objects are captured outside the lock: their recorders take their own.
-            foreach (var created in objects)
-            {
-                state.Objects.Add(created switch
-                {
-                    { Call: RegionMapRecordedState.DataspaceCall call, Recorder: global::Rtcr.Sessions.DataspaceRecorder recorder } => call with { Object = recorder.Capture() },
-                    _ => created.Call,
-                });
-            }
+            foreach (var created in objects) state.Objects.Add(created.Call);
             return state;
         }
 
+        // Called inside the gate. A key keeps the position it was first set at; only its call is replaced.
         private void Set(string key, RegionMapRecordedState.Call call)
         {
-            using (_gate.Enter())
-            {
-                // A key keeps the position it was first set at; only its call is replaced.
-                long order = _settings.TryGetValue(key, out var existing) ? existing.Order : global::System.Threading.Interlocked.Increment(ref _nextOrder);
-                _settings[key] = new KeyedSetting(order, call);
-            }
+            long order = _settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;
+            _settings[key] = new KeyedSetting(order, call);
         }
 
         private readonly record struct KeyedSetting(long Order, RegionMapRecordedState.Call Call);

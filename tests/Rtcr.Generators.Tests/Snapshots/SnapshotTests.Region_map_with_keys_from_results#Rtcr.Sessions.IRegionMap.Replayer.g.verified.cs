@@ -21,7 +21,6 @@ namespace Rtcr.Sessions
                     {
                         var created = target.Dataspace();
                         context.MapBadge(call.Badge, context.BadgeOf(created));
-                        if (call.Object is { } child) global::Rtcr.Sessions.DataspaceReplayer.ReplayCreations(child, context.Resolve(created), context);
                         break;
                     }
                 }
@@ -36,19 +35,10 @@ namespace Rtcr.Sessions
                 switch (setting.Call)
                 {
                     case RegionMapRecordedState.AttachCall call:
-                        target.Attach(Translate<global::Rtcr.Sessions.IDataspace>(context, call.Dataspace, "argument 'dataspace' of IRegionMap.Attach"), call.Size, call.Offset, call.At, call.Writable, call.Executable);
+                        target.Attach(global::Rtcr.Recording.RecordedCapabilities.Translate<global::Rtcr.Sessions.IDataspace>(context, call.Dataspace, "IRegionMap", "argument 'dataspace' of IRegionMap.Attach"), call.Size, call.Offset, call.At, call.Writable, call.Executable);
                         break;
                     case RegionMapRecordedState.FaultHandlerCall call:
-                        target.FaultHandler(Translate<global::Rtcr.Sessions.ISignalContext>(context, call.Handler, "argument 'handler' of IRegionMap.FaultHandler"));
-                        break;
-                }
-            }
-            foreach (var creation in state.Objects)
-            {
-                switch (creation)
-                {
-                    case RegionMapRecordedState.DataspaceCall { Object: { } child } call:
-                        global::Rtcr.Sessions.DataspaceReplayer.ReplaySettings(child, context.Resolve(Translate<global::Rtcr.Sessions.IDataspace>(context, call.Badge, "IDataspace created by IRegionMap.Dataspace")), context);
+                        target.FaultHandler(global::Rtcr.Recording.RecordedCapabilities.Translate<global::Rtcr.Sessions.ISignalContext>(context, call.Handler, "IRegionMap", "argument 'handler' of IRegionMap.FaultHandler"));
                         break;
                 }
             }
@@ -57,30 +47,7 @@ namespace Rtcr.Sessions
         /// <summary>Restores hook-captured state: of the created objects first, then of <paramref name="target"/> itself.</summary>
         public static void RestoreHooks(RegionMapRecordedState state, global::Rtcr.Sessions.IRegionMap target, global::Rtcr.Recording.IReplayContext context)
         {
-            foreach (var creation in state.Objects)
-            {
-                switch (creation)
-                {
-                    case RegionMapRecordedState.DataspaceCall { Object: { } child } call:
-                        global::Rtcr.Sessions.DataspaceReplayer.RestoreHooks(child, context.Resolve(Translate<global::Rtcr.Sessions.IDataspace>(context, call.Badge, "IDataspace created by IRegionMap.Dataspace")), context);
-                        break;
-                }
-            }
         }
 
-        private static global::Rtcr.Capabilities.Cap<T> Translate<T>(global::Rtcr.Recording.IReplayContext context, long badge, string use) where T : class
-        {
-            // Badge 0 is the invalid capability: recorded as such, replayed as such.
-            if (badge == 0) return default;
-            try
-            {
-                return context.Translate<T>(badge);
-            }
-            catch (global::Rtcr.Recording.MissingObjectException)
-            {
-                // Say which recorded call needs the object, not only which badge is missing.
-                throw new global::Rtcr.Recording.MissingObjectException(badge, "IRegionMap" + ": " + use);
-            }
-        }
     }
 }

@@ -12,7 +12,7 @@ namespace Rtcr.Sessions
     public sealed partial class RegionMapRecordedState
     {
         /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = -332134929;
+        public const int Schema = 1189474948;
 
         /// <summary>The latest call per key, in the order the keys were first set.</summary>
         public global::System.Collections.Generic.List<Setting> Settings { get; } = new();
@@ -38,43 +38,22 @@ namespace Rtcr.Sessions
         /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
         public static RegionMapRecordedState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            int schema = reader.ReadInt32();
-            if (schema != Schema)
-                throw new global::Rtcr.Recording.StateFormatException($"the state was recorded for another version of IRegionMap (schema {schema}, this build has {Schema})");
+            global::Rtcr.Recording.StateFormat.ReadSchema(ref reader, Schema, "IRegionMap");
             var state = new RegionMapRecordedState();
-            int settings = ReadCount(ref reader);
+            int settings = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IRegionMap");
             for (int i = 0; i < settings; i++)
-            {
-                string key = reader.ReadRequiredString();
-                state.Settings.Add(new Setting(key, Call.ReadCall(ref reader)));
-            }
-            int objects = ReadCount(ref reader);
+                state.Settings.Add(new Setting(reader.ReadRequiredString(), Call.ReadFrom(ref reader)));
+            int objects = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IRegionMap");
             for (int i = 0; i < objects; i++)
-                state.Objects.Add(Call.ReadCall(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IRegionMap"));
+                state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IRegionMap"));
             return state;
         }
 
-        private static int ReadCount(ref global::Rtcr.Recording.StateReader reader)
-        {
-            int count = reader.ReadInt32();
-            return count >= 0 ? count : throw new global::Rtcr.Recording.StateFormatException($"negative element count {count} in a IRegionMap state");
-        }
-
         /// <summary>The canonical form of <see cref="Settings"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords()
-        {
-            var records = new global::System.Collections.Generic.List<global::Rtcr.Recording.RecordedCall>(Settings.Count);
-            foreach (var setting in Settings) records.Add(setting.Call.ToRecord(setting.Key));
-            return records;
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::Rtcr.Recording.StateFormat.Records(Settings, static setting => setting.Call.ToRecord(setting.Key));
 
         /// <summary>The canonical form of <see cref="Objects"/>, in creation order.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords()
-        {
-            var records = new global::System.Collections.Generic.List<global::Rtcr.Recording.ObjectRecord>(Objects.Count);
-            foreach (var creation in Objects) records.Add(creation.ToObjectRecord());
-            return records;
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::Rtcr.Recording.StateFormat.Records(Objects, static creation => creation.ToObjectRecord());
 
         /// <summary>The latest call recorded under <paramref name="Key"/>.</summary>
         public sealed record Setting(string Key, Call Call);
@@ -90,15 +69,15 @@ namespace Rtcr.Sessions
 
             internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
 
-            internal static Call ReadCall(ref global::Rtcr.Recording.StateReader reader)
+            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
             {
                 int method = reader.ReadInt32();
                 return method switch
                 {
-                    1 => AttachCall.Read(ref reader),
-                    3 => FaultHandlerCall.Read(ref reader),
-                    5 => DataspaceCall.Read(ref reader),
-                    _ => throw new global::Rtcr.Recording.StateFormatException($"unknown recorded method {method} of IRegionMap"),
+                    145305188 => AttachCall.Read(ref reader),
+                    746292313 => FaultHandlerCall.Read(ref reader),
+                    207517317 => DataspaceCall.Read(ref reader),
+                    _ => throw new global::Rtcr.Recording.StateFormatException("unknown recorded method " + method + " of IRegionMap"),
                 };
             }
         }
@@ -123,7 +102,7 @@ namespace Rtcr.Sessions
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1);
+                writer.WriteInt32(145305188);
                 writer.WriteInt64(Dataspace);
                 writer.WriteInt64(Size);
                 writer.WriteInt64(Offset);
@@ -146,7 +125,7 @@ namespace Rtcr.Sessions
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(3);
+                writer.WriteInt32(746292313);
                 writer.WriteInt64(Handler);
             }
 
@@ -154,7 +133,7 @@ namespace Rtcr.Sessions
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRegionMap.Dataspace"/>.</summary>
-        public sealed record DataspaceCall(long Badge, long Sequence, global::Rtcr.Sessions.DataspaceState? Object) : Creation(Badge, Sequence)
+        public sealed record DataspaceCall(long Badge, long Sequence) : Creation(Badge, Sequence)
         {
             /// <inheritdoc />
             public override string Method => "Dataspace";
@@ -163,18 +142,16 @@ namespace Rtcr.Sessions
             public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, global::System.Array.Empty<string>());
 
             /// <inheritdoc />
-            public override global::Rtcr.Recording.ObjectRecord ToObjectRecord() => new(Badge, "IDataspace", ToRecord("creates"), Object?.SettingRecords() ?? global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>(), Object?.ObjectRecords() ?? global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>());
+            public override global::Rtcr.Recording.ObjectRecord ToObjectRecord() => new(Badge, "IDataspace", ToRecord("creates"), global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>(), global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>());
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(5);
+                writer.WriteInt32(207517317);
                 writer.WriteInt64(Badge);
                 writer.WriteInt64(Sequence);
-                writer.WriteBoolean(Object is not null);
-                Object?.Write(writer);
             }
 
-            internal static DataspaceCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64(), reader.ReadInt64(), reader.ReadBoolean() ? global::Rtcr.Sessions.DataspaceState.Read(ref reader) : null);
+            internal static DataspaceCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64(), reader.ReadInt64());
         }
     }
 }

@@ -5,7 +5,8 @@ namespace Rtcr.Sessions
 {
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.Sessions.IRomSession"/> sessions (service "ROM"): forwards every call
-    /// to the object it wraps and, once the call succeeded, records what a restore needs to rebuild it.
+    /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
+    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class RomSessionRecorder : global::Rtcr.Sessions.IRomSession, global::Rtcr.Recording.IInterposed, global::Rtcr.Recording.ISessionRecorder
@@ -14,7 +15,7 @@ namespace Rtcr.Sessions
         private readonly global::Rtcr.Recording.RecordingContext _context;
         private readonly global::Rtcr.Services.SessionArgs _args;
 
-        // Guards every recorded field below; [Query] and [Captures] calls never take it.
+        // Guards every recorded field below, and the forwarded call with it; [Query] and [Captures] calls never take it.
         private global::Rtcr.Recording.RecordGate _gate;
         private long _nextOrder;
         private readonly global::System.Collections.Generic.Dictionary<long, Created> _objects = new();
@@ -48,30 +49,28 @@ namespace Rtcr.Sessions
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace> Dataspace()
         {
-            var result = _inner.Dataspace();
-            long badge = _context.BadgeOf(result);
-            if (badge == 0) return result;
+            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
+                var result = _inner.Dataspace();
+                long badge = _context.BadgeOf(result);
                 // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
-                if (_objects.ContainsKey(badge)) return result;
-                var created = _context.Resolve(result);
-                var recorder = created as global::Rtcr.Sessions.DataspaceRecorder ?? new global::Rtcr.Sessions.DataspaceRecorder(created, _context);
-                // Every holder of the capability now reaches the recorder, so calls on the object are recorded too.
-                if (!ReferenceEquals(recorder, created)) _context.Interpose(badge, recorder);
-                _objects.Add(badge, new Created(new RomSessionState.DataspaceCall(badge, _context.NextSequence(), null), recorder));
+                if (badge == 0 || _objects.ContainsKey(badge)) return result;
+                _objects.Add(badge, new Created(new RomSessionState.DataspaceCall(badge, _context.NextSequence()), null));
+                return result;
             }
-            return result;
         }
 
         /// <inheritdoc />
         public void Sigh(global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.ISignalContext> handler)
         {
-            _inner.Sigh(handler);
-            long handlerBadge = _context.BadgeOf(handler);
-            // Argument first, then the method selector: racing calls leave one of them whole, no gate needed.
-            _sighHandler = handlerBadge;
-            if (_sighKeyOrder == 0) _sighKeyOrder = global::System.Threading.Interlocked.Increment(ref _nextOrder);
+            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
+            using (_gate.Enter())
+            {
+                _inner.Sigh(handler);
+                if (_sighKeyOrder == 0) _sighKeyOrder = ++_nextOrder;
+                _sighHandler = _context.BadgeOf(handler);
+            }
         }
 
         /// <inheritdoc />
@@ -95,15 +94,7 @@ namespace Rtcr.Sessions
             settings.Sort(static (a, b) => a.Order.CompareTo(b.Order));
             foreach (var (_, setting) in settings) state.Settings.Add(setting);
             objects.Sort(static (a, b) => a.Call.Sequence.CompareTo(b.Call.Sequence));
-            // Created objects are captured outside the lock: their recorders take their own.
-            foreach (var created in objects)
-            {
-                state.Objects.Add(created switch
-                {
-                    { Call: RomSessionState.DataspaceCall call, Recorder: global::Rtcr.Sessions.DataspaceRecorder recorder } => call with { Object = recorder.Capture() },
-                    _ => created.Call,
-                });
-            }
+            foreach (var created in objects) state.Objects.Add(created.Call);
             return state;
         }
 

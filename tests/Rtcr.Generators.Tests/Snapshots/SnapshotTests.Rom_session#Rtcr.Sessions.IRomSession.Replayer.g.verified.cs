@@ -44,7 +44,7 @@ namespace Rtcr.Sessions
         }
 
         private RomSessionState StateOf(global::Rtcr.Recording.ISessionState state) =>
-            state as RomSessionState ?? throw new global::System.ArgumentException($"expected the state of a ROM session recorded by the generated recorder, got {state?.GetType().Name ?? "null"}", nameof(state));
+            state as RomSessionState ?? throw new global::System.ArgumentException("expected the state of a ROM session recorded by the generated recorder, got " + (state?.GetType().Name ?? "null"), nameof(state));
 
         private global::Rtcr.Sessions.IRomSession SessionOf(object session) =>
             session as global::Rtcr.Sessions.IRomSession ?? throw new global::System.ArgumentException($"expected a IRomSession, got {session?.GetType().Name ?? "null"}", nameof(session));
@@ -60,7 +60,6 @@ namespace Rtcr.Sessions
                     {
                         var created = target.Dataspace();
                         context.MapBadge(call.Badge, context.BadgeOf(created));
-                        if (call.Object is { } child) global::Rtcr.Sessions.DataspaceReplayer.ReplayCreations(child, context.Resolve(created), context);
                         break;
                     }
                 }
@@ -75,16 +74,7 @@ namespace Rtcr.Sessions
                 switch (setting.Call)
                 {
                     case RomSessionState.SighCall call:
-                        target.Sigh(Translate<global::Rtcr.Sessions.ISignalContext>(context, call.Handler, "argument 'handler' of IRomSession.Sigh"));
-                        break;
-                }
-            }
-            foreach (var creation in state.Objects)
-            {
-                switch (creation)
-                {
-                    case RomSessionState.DataspaceCall { Object: { } child } call:
-                        global::Rtcr.Sessions.DataspaceReplayer.ReplaySettings(child, context.Resolve(Translate<global::Rtcr.Sessions.IDataspace>(context, call.Badge, "IDataspace created by IRomSession.Dataspace")), context);
+                        target.Sigh(global::Rtcr.Recording.RecordedCapabilities.Translate<global::Rtcr.Sessions.ISignalContext>(context, call.Handler, "ROM session", "argument 'handler' of IRomSession.Sigh"));
                         break;
                 }
             }
@@ -93,30 +83,7 @@ namespace Rtcr.Sessions
         /// <summary>Restores hook-captured state: of the created objects first, then of <paramref name="target"/> itself.</summary>
         public static void RestoreHooks(RomSessionState state, global::Rtcr.Sessions.IRomSession target, global::Rtcr.Recording.IReplayContext context)
         {
-            foreach (var creation in state.Objects)
-            {
-                switch (creation)
-                {
-                    case RomSessionState.DataspaceCall { Object: { } child } call:
-                        global::Rtcr.Sessions.DataspaceReplayer.RestoreHooks(child, context.Resolve(Translate<global::Rtcr.Sessions.IDataspace>(context, call.Badge, "IDataspace created by IRomSession.Dataspace")), context);
-                        break;
-                }
-            }
         }
 
-        private static global::Rtcr.Capabilities.Cap<T> Translate<T>(global::Rtcr.Recording.IReplayContext context, long badge, string use) where T : class
-        {
-            // Badge 0 is the invalid capability: recorded as such, replayed as such.
-            if (badge == 0) return default;
-            try
-            {
-                return context.Translate<T>(badge);
-            }
-            catch (global::Rtcr.Recording.MissingObjectException)
-            {
-                // Say which recorded call needs the object, not only which badge is missing.
-                throw new global::Rtcr.Recording.MissingObjectException(badge, "ROM session" + ": " + use);
-            }
-        }
     }
 }

@@ -12,7 +12,7 @@ namespace Rtcr.Sessions
     public sealed partial class RomSessionState : global::Rtcr.Recording.ISessionState
     {
         /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = -1777984547;
+        public const int Schema = -2121851287;
 
         /// <summary>Creates an empty state of a session created with <paramref name="args"/>.</summary>
         public RomSessionState(global::Rtcr.Services.SessionArgs args) => Args = args;
@@ -38,19 +38,7 @@ namespace Rtcr.Sessions
         /// <inheritdoc />
         public void Write(global::Rtcr.Recording.StateWriter writer)
         {
-            writer.WriteString(Service);
-            writer.WriteInt32(Schema);
-            writer.WriteString(Args.Label);
-            writer.WriteInt64(Args.RamQuota);
-            writer.WriteInt64(Args.CapQuota);
-            writer.WriteInt32(Args.Extra.Count);
-            foreach (var extra in Args.Extra)
-            {
-                writer.WriteString(extra.Key);
-                writer.WriteString(extra.Value);
-            }
-            writer.WriteInt64(UpgradedRam);
-            writer.WriteInt64(UpgradedCaps);
+            global::Rtcr.Recording.StateFormat.WriteSessionHeader(writer, Service, Schema, Args, UpgradedRam, UpgradedCaps);
             writer.WriteInt32(Settings.Count);
             foreach (var setting in Settings)
             {
@@ -65,52 +53,25 @@ namespace Rtcr.Sessions
         /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
         public static RomSessionState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            string service = reader.ReadRequiredString();
-            if (service != "ROM")
-                throw new global::Rtcr.Recording.StateFormatException($"expected the state of a ROM session, found one of '{service}'");
-            int schema = reader.ReadInt32();
-            if (schema != Schema)
-                throw new global::Rtcr.Recording.StateFormatException($"the state was recorded for another version of IRomSession (schema {schema}, this build has {Schema})");
-            var args = new global::Rtcr.Services.SessionArgs(reader.ReadRequiredString(), reader.ReadInt64(), reader.ReadInt64());
-            int extras = ReadCount(ref reader);
-            for (int i = 0; i < extras; i++) args = args.With(reader.ReadRequiredString(), reader.ReadRequiredString());
-            var state = new RomSessionState(args) { UpgradedRam = reader.ReadInt64(), UpgradedCaps = reader.ReadInt64() };
-            int settings = ReadCount(ref reader);
+            var args = global::Rtcr.Recording.StateFormat.ReadSessionHeader(ref reader, "ROM", Schema, "IRomSession", out long upgradedRam, out long upgradedCaps);
+            var state = new RomSessionState(args) { UpgradedRam = upgradedRam, UpgradedCaps = upgradedCaps };
+            int settings = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IRomSession");
             for (int i = 0; i < settings; i++)
-            {
-                string key = reader.ReadRequiredString();
-                state.Settings.Add(new Setting(key, Call.ReadCall(ref reader)));
-            }
-            int objects = ReadCount(ref reader);
+                state.Settings.Add(new Setting(reader.ReadRequiredString(), Call.ReadFrom(ref reader)));
+            int objects = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IRomSession");
             for (int i = 0; i < objects; i++)
-                state.Objects.Add(Call.ReadCall(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IRomSession"));
+                state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IRomSession"));
             return state;
-        }
-
-        private static int ReadCount(ref global::Rtcr.Recording.StateReader reader)
-        {
-            int count = reader.ReadInt32();
-            return count >= 0 ? count : throw new global::Rtcr.Recording.StateFormatException($"negative element count {count} in a IRomSession state");
         }
 
         /// <inheritdoc />
         public global::Rtcr.Recording.SessionRecord ToRecord() => new(Service, Args, UpgradedRam, UpgradedCaps, SettingRecords(), ObjectRecords());
 
         /// <summary>The canonical form of <see cref="Settings"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords()
-        {
-            var records = new global::System.Collections.Generic.List<global::Rtcr.Recording.RecordedCall>(Settings.Count);
-            foreach (var setting in Settings) records.Add(setting.Call.ToRecord(setting.Key));
-            return records;
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::Rtcr.Recording.StateFormat.Records(Settings, static setting => setting.Call.ToRecord(setting.Key));
 
         /// <summary>The canonical form of <see cref="Objects"/>, in creation order.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords()
-        {
-            var records = new global::System.Collections.Generic.List<global::Rtcr.Recording.ObjectRecord>(Objects.Count);
-            foreach (var creation in Objects) records.Add(creation.ToObjectRecord());
-            return records;
-        }
+        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::Rtcr.Recording.StateFormat.Records(Objects, static creation => creation.ToObjectRecord());
 
         /// <summary>The latest call recorded under <paramref name="Key"/>.</summary>
         public sealed record Setting(string Key, Call Call);
@@ -126,14 +87,14 @@ namespace Rtcr.Sessions
 
             internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
 
-            internal static Call ReadCall(ref global::Rtcr.Recording.StateReader reader)
+            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
             {
                 int method = reader.ReadInt32();
                 return method switch
                 {
-                    1 => DataspaceCall.Read(ref reader),
-                    2 => SighCall.Read(ref reader),
-                    _ => throw new global::Rtcr.Recording.StateFormatException($"unknown recorded method {method} of IRomSession"),
+                    207517317 => DataspaceCall.Read(ref reader),
+                    224607646 => SighCall.Read(ref reader),
+                    _ => throw new global::Rtcr.Recording.StateFormatException("unknown recorded method " + method + " of IRomSession"),
                 };
             }
         }
@@ -148,7 +109,7 @@ namespace Rtcr.Sessions
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRomSession.Dataspace"/>.</summary>
-        public sealed record DataspaceCall(long Badge, long Sequence, global::Rtcr.Sessions.DataspaceState? Object) : Creation(Badge, Sequence)
+        public sealed record DataspaceCall(long Badge, long Sequence) : Creation(Badge, Sequence)
         {
             /// <inheritdoc />
             public override string Method => "Dataspace";
@@ -157,18 +118,16 @@ namespace Rtcr.Sessions
             public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, global::System.Array.Empty<string>());
 
             /// <inheritdoc />
-            public override global::Rtcr.Recording.ObjectRecord ToObjectRecord() => new(Badge, "IDataspace", ToRecord("creates"), Object?.SettingRecords() ?? global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>(), Object?.ObjectRecords() ?? global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>());
+            public override global::Rtcr.Recording.ObjectRecord ToObjectRecord() => new(Badge, "IDataspace", ToRecord("creates"), global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>(), global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>());
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1);
+                writer.WriteInt32(207517317);
                 writer.WriteInt64(Badge);
                 writer.WriteInt64(Sequence);
-                writer.WriteBoolean(Object is not null);
-                Object?.Write(writer);
             }
 
-            internal static DataspaceCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64(), reader.ReadInt64(), reader.ReadBoolean() ? global::Rtcr.Sessions.DataspaceState.Read(ref reader) : null);
+            internal static DataspaceCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64(), reader.ReadInt64());
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRomSession.Sigh"/>; capabilities by badge.</summary>
@@ -182,7 +141,7 @@ namespace Rtcr.Sessions
 
             internal override void Write(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(2);
+                writer.WriteInt32(224607646);
                 writer.WriteInt64(Handler);
             }
 
