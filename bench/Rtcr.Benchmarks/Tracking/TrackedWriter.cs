@@ -78,12 +78,18 @@ public sealed class TrackedWriter : IDisposable
     /// </summary>
     public (CheckpointImage Image, double TotalMs, double TotalCpuMs, double PauseMs) Checkpoint(bool incremental)
     {
+        // As the CLI does once an image is written: its delta buffers go back for the next checkpoint
+        // to reuse. The image returned last stays valid until the next call.
+        _last?.ReleaseBuffers();
         double c0 = ThreadCpuClock.NowMs();
         long t0 = Stopwatch.GetTimestamp();
         var image = Host.Checkpoint(Child, incremental);
         double total = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        _last = image;
         return (image, total, ThreadCpuClock.NowMs() - c0, Host.LastPauseTime.TotalMilliseconds);
     }
+
+    private CheckpointImage? _last;
 
     // Straight into the RAM behind the working set, not through the child's address space: this
     // neither faults nor marks anything dirty (the first checkpoint copies everything anyway).

@@ -121,6 +121,25 @@ public sealed class RegionMap
     }
 
     /// <summary>
+    /// <see cref="Protect"/> for many regions as one change (one translation-cache flush instead of
+    /// one per region): re-arming write tracking makes every dirty designated dataspace read-only.
+    /// </summary>
+    internal void ProtectMany(IReadOnlyList<long> starts, bool writable)
+    {
+        if (starts.Count == 0) return;
+        lock (_lock)
+        {
+            foreach (long at in starts)
+            {
+                int i = FindRegionIndex(at);
+                if (i < 0) throw new RegionConflictException(Label, $"no region is attached at 0x{at:x}");
+                if (_regions[i].Writable != writable) _regions[i] = _regions[i] with { Writable = writable };
+            }
+        }
+        BumpGeneration();
+    }
+
+    /// <summary>
     /// Detaches every region at once (one list clear instead of one removal per region); returns how
     /// many there were. Re-arming access tracking uses it.
     /// </summary>

@@ -250,6 +250,7 @@ public sealed unsafe class TrackedDataspace : ManagedDataspace, IDisposable
     private void RearmLocked()
     {
         Interlocked.Exchange(ref _dirtyBytes, 0);
+        var reprotect = new List<long>();
         if (Mode == TrackingMode.Access) Map.DetachEverything();
         for (int b = 0; b < _blocks.Length; b++)
         {
@@ -267,10 +268,11 @@ public sealed unsafe class TrackedDataspace : ManagedDataspace, IDisposable
             {
                 if (!block.Dirty[i]) continue;
                 block.Dirty[i] = false;
-                if (Mode == TrackingMode.Write) Map.Protect(block.PieceStart(i), writable: false);
+                if (Mode == TrackingMode.Write) reprotect.Add(block.PieceStart(i));
             }
             block.DirtyCount = 0;
         }
+        Map.ProtectMany(reprotect, writable: false);
     }
 
     // The adaptive decision for one block at the end of an epoch: the new size, or null to keep it.
