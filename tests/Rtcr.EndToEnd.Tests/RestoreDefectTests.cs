@@ -105,8 +105,11 @@ public sealed class RestoreDefectTests(ITestOutputHelper output)
     public void A_signal_pending_for_a_freed_context_does_not_block_checkpoints()
     {
         AssertExactChain("signal_dropper", k: 1, ticks: 6, hops: 3);
-        // Seed 1 checkpoints between the tick handler (which freed a context with two signals pending) and the next handler run.
-        TransitionHarness.Deterministic("signal_dropper", ticks: 6, seed: 1, hops: 1);
+        // Tick boundaries come after the freed context's signals were dropped; random points also fall
+        // between the tick handler (which freed a context with two signals pending) and the next
+        // handler run. Before the fix, these seeds hit such a point and the checkpoint failed.
+        for (int seed = 1; seed <= 12; seed++)
+            TransitionHarness.Deterministic("signal_dropper", ticks: 10, seed, hops: 1);
     }
 
     [Fact]
