@@ -51,6 +51,31 @@ internal sealed class ComponentRun : IDisposable
     /// <summary>Write the child's visible state (<see cref="ChildState"/>) next to each image as <c>&lt;image&gt;.state</c>.</summary>
     public bool WriteStateDumps { get; init; }
 
+    /// <summary>
+    /// Sequence number of the first image this run writes; a restored run continues after the images
+    /// already in <see cref="OutputDirectory"/> (<see cref="ContinueSequence"/>) instead of overwriting them.
+    /// </summary>
+    public int FirstSequence
+    {
+        get => _firstSequence;
+        init => (_firstSequence, _sequence) = (value, value - 1);
+    }
+
+    private readonly int _firstSequence = 1;
+
+    /// <summary>The sequence number after the highest <c>&lt;component&gt;-&lt;seq&gt;.rtcr</c> in <paramref name="directory"/>.</summary>
+    public static int ContinueSequence(string directory, string component)
+    {
+        if (!Directory.Exists(directory)) return 1;
+        int highest = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, component + "-*.rtcr"))
+        {
+            string seq = Path.GetFileNameWithoutExtension(file)[(component.Length + 1)..];
+            if (int.TryParse(seq, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n)) highest = Math.Max(highest, n);
+        }
+        return highest + 1;
+    }
+
     /// <summary>Images written so far.</summary>
     public List<string> Written { get; } = new();
 
@@ -91,13 +116,21 @@ internal sealed class ComponentRun : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="child"/> until it has done <paramref name="ticks"/> more ticks or <paramref name="durationMicroseconds"/> passed.</summary>
-    public void Run(Child child, long? ticks, long? durationMicroseconds, CancellationToken cancel)
+    /// <summary>
+    /// Runs <paramref name="child"/> until it has done <paramref name="ticks"/> more ticks or
+    /// <paramref name="durationMicroseconds"/> passed. <paramref name="start"/> lets a stopped child
+    /// run once the starting tick count is read (a restored child must not tick before that).
+    /// </summary>
+    public void Run(Child child, long? ticks, long? durationMicroseconds, CancellationToken cancel, Action? start = null)
     {
         long startTicks = Host.Ticks(child);
         long targetTicks = ticks is long n ? startTicks + n : long.MaxValue;
-        if (_virtual) RunVirtual(child, targetTicks, durationMicroseconds);
-        else RunThreaded(child, targetTicks, durationMicroseconds, cancel);
+        if (_virtual)
+        {
+            start?.Invoke();
+            RunVirtual(child, targetTicks, durationMicroseconds);
+        }
+        else RunThreaded(child, targetTicks, durationMicroseconds, cancel, start);
     }
 
     private void RunVirtual(Child child, long targetTicks, long? duration)
@@ -106,28 +139,40 @@ internal sealed class ComponentRun : IDisposable
         long end = duration is long d ? kernel.Clock.NowMicroseconds + d : long.MaxValue;
         long nextTimed = CheckpointEveryMicroseconds > 0 ? kernel.Clock.NowMicroseconds + CheckpointEveryMicroseconds : long.MaxValue;
         long seen = Host.Ticks(child);
-        while (Host.Ticks(child) < targetTicks)
+        // A timed checkpoint is taken at its time exactly: after every event due at or before it, before any later one.
+        void TimedCheckpoints()
         {
-            var next = kernel.NextEventMicroseconds;
-            if (next is null) throw new InvalidOperationException($"'{child.Label}' has nothing scheduled any more after {Host.Ticks(child)} ticks");
-            if (next > end)
-            {
-                kernel.AdvanceTo(end);
-                break;
-            }
-            kernel.AdvanceToNextEvent();
-            if (child.Env.Entrypoint.Failure is { } failure) throw new InvalidOperationException($"'{child.Label}' failed", failure);
-            for (long t = Host.Ticks(child); seen < t; seen++)
-                if (CheckpointEveryTicks > 0 && (seen + 1) % CheckpointEveryTicks == 0) CheckpointNow(child);
             while (kernel.Clock.NowMicroseconds >= nextTimed)
             {
                 CheckpointNow(child);
                 nextTimed += CheckpointEveryMicroseconds;
             }
         }
+        while (Host.Ticks(child) < targetTicks)
+        {
+            long next = kernel.NextEventMicroseconds ?? long.MaxValue;
+            if (next == long.MaxValue && end == long.MaxValue) throw new InvalidOperationException($"'{child.Label}' has nothing scheduled any more after {Host.Ticks(child)} ticks");
+            if (nextTimed < next && nextTimed <= end)
+            {
+                kernel.AdvanceTo(nextTimed);
+                TimedCheckpoints();
+                continue;
+            }
+            if (next > end)
+            {
+                kernel.AdvanceTo(end);
+                TimedCheckpoints();
+                break;
+            }
+            kernel.AdvanceToNextEvent();
+            if (child.Env.Entrypoint.Failure is { } failure) throw new InvalidOperationException($"'{child.Label}' failed", failure);
+            for (long t = Host.Ticks(child); seen < t; seen++)
+                if (CheckpointEveryTicks > 0 && (seen + 1) % CheckpointEveryTicks == 0) CheckpointNow(child);
+            TimedCheckpoints();
+        }
     }
 
-    private void RunThreaded(Child child, long targetTicks, long? duration, CancellationToken cancel)
+    private void RunThreaded(Child child, long targetTicks, long? duration, CancellationToken cancel, Action? start)
     {
         using var done = new ManualResetEventSlim();
         Exception? failure = null;
@@ -155,6 +200,7 @@ internal sealed class ComponentRun : IDisposable
             }
         }
         Host.TickCompleted += OnTick;
+        start?.Invoke(); // only now: a tick before the handler is subscribed would go uncounted
         using var timer = CheckpointEveryMicroseconds > 0
             ? new Timer(_ =>
             {

@@ -4,8 +4,8 @@ using System.Text;
 namespace Rtcr.Host;
 
 /// <summary>
-/// The control pipe of a running <c>rtcr run</c>: accepts "checkpoint &lt;path&gt;" lines and answers
-/// "ok &lt;path&gt;" or "error &lt;message&gt;". Local only (a Unix domain socket / named pipe), and only for
+/// The control pipe of a running <c>rtcr run</c> or <c>rtcr restore</c>: accepts "checkpoint &lt;path&gt;"
+/// lines and answers "ok &lt;path&gt;" or "error &lt;message&gt;"; a restore left stopped also accepts "resume". Local only (a Unix domain socket / named pipe), and only for
 /// the user that runs this process: the pipe is created with <see cref="PipeOptions.CurrentUserOnly"/>,
 /// which makes the socket owner-only and checks the connecting peer's user id. Every client is
 /// served on its own, with a bounded request and a deadline on every read and write, so a silent,
@@ -21,10 +21,12 @@ internal sealed class ControlServer : IDisposable
     private readonly TimeSpan _clientTimeout;
     private readonly string _name;
     private int _clients;
+    private readonly Func<string>? _resume;
 
-    public ControlServer(string name, Func<string, string> checkpoint, TimeSpan? clientTimeout = null)
+    public ControlServer(string name, Func<string, string> checkpoint, TimeSpan? clientTimeout = null, Func<string>? resume = null)
     {
         _name = name;
+        _resume = resume;
         _clientTimeout = clientTimeout ?? TimeSpan.FromSeconds(10);
         // Creating the first instance here, not in the loop, makes a name already taken fail now, in
         // the caller, instead of leaving a run that nobody can reach.
@@ -105,7 +107,8 @@ internal sealed class ControlServer : IDisposable
                 {
                     null => $"error request longer than {MaxRequestBytes} bytes or not ended by a newline",
                     _ when line.StartsWith("checkpoint ", StringComparison.Ordinal) => Run(checkpoint, line["checkpoint ".Length..]),
-                    _ => $"error unknown request '{line}' (expected: checkpoint <path>)",
+                    "resume" when _resume is not null => Run(_ => _resume(), ""),
+                    _ => $"error unknown request '{line}' (expected: checkpoint <path>{(_resume is null ? "" : " or resume")})",
                 };
                 await pipe.WriteAsync(Encoding.UTF8.GetBytes(reply + "\n"), deadline.Token);
                 Interlocked.Increment(ref _clients);

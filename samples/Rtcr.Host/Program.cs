@@ -13,11 +13,15 @@ app.Configure(config =>
         .WithDescription("Run a component under the parent and print its LOG lines.")
         .WithExample("run", "sheep_counter", "--ticks", "5", "--virtual-time");
     config.AddCommand<CheckpointCommand>("checkpoint")
-        .WithDescription("Checkpoint a component run elsewhere with 'rtcr run --control NAME'.")
+        .WithDescription("Checkpoint a component run elsewhere with 'rtcr run/restore --control NAME'.")
         .WithExample("checkpoint", "sheep", "--out", "sheep.rtcr");
     config.AddCommand<RestoreCommand>("restore")
-        .WithDescription("Restore a component from an image in this process and run it on.")
-        .WithExample("restore", "checkpoints/sheep_counter-0001.rtcr", "--ticks", "5", "--virtual-time");
+        .WithDescription("Restore a component from an image in this process and run it on; it can be checkpointed again.")
+        .WithExample("restore", "checkpoints/sheep_counter-0001.rtcr", "--ticks", "5", "--virtual-time")
+        .WithExample("restore", "checkpoints/sheep_counter-0001.rtcr", "--ticks", "4", "--virtual-time", "--checkpoint-every", "2");
+    config.AddCommand<ResumeCommand>("resume")
+        .WithDescription("Let a component restored with 'rtcr restore --leave-stopped --control NAME' run.")
+        .WithExample("resume", "sheep");
     config.AddCommand<InspectCommand>("inspect")
         .WithDescription("Show an image's sessions, RPC objects, capability space and dataspaces.")
         .WithExample("inspect", "checkpoints/sheep_counter-0001.rtcr");

@@ -1,17 +1,16 @@
 using System.ComponentModel;
-using System.IO.Pipes;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Rtcr.Host.Commands;
 
-/// <summary><c>rtcr checkpoint</c>: checkpoints a component run by another <c>rtcr run --control NAME</c>.</summary>
+/// <summary><c>rtcr checkpoint</c>: checkpoints a component run by another <c>rtcr run</c> or <c>rtcr restore</c> with <c>--control NAME</c>.</summary>
 internal sealed class CheckpointCommand : Command<CheckpointCommand.Settings>
 {
     internal sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<control>")]
-        [Description("The --control NAME of the running 'rtcr run'.")]
+        [Description("The --control NAME of the running 'rtcr run' or 'rtcr restore'.")]
         public string Control { get; init; } = "";
 
         [CommandOption("--out <FILE>")]
@@ -25,27 +24,9 @@ internal sealed class CheckpointCommand : Command<CheckpointCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        // One deadline for the whole exchange: connecting, sending, and waiting for the image to be written.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(settings.Timeout));
-        using var pipe = new NamedPipeClientStream(".", settings.Control, PipeDirection.InOut, PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly);
-        string reply;
-        try
-        {
-            pipe.ConnectAsync(deadline.Token).GetAwaiter().GetResult();
-            string target = settings.Out is null ? "" : Path.GetFullPath(settings.Out);
-            pipe.WriteAsync(System.Text.Encoding.UTF8.GetBytes("checkpoint " + target + "\n"), deadline.Token).AsTask().GetAwaiter().GetResult();
-            using var reader = new StreamReader(pipe, leaveOpen: true);
-            reply = reader.ReadLineAsync(deadline.Token).AsTask().GetAwaiter().GetResult() ?? "error the component closed the pipe";
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new InvalidOperationException($"no answer from 'rtcr run --control {settings.Control}' within {settings.Timeout} s");
-        }
-        if (!reply.StartsWith("ok ", StringComparison.Ordinal))
-            throw new InvalidOperationException(reply.StartsWith("error ", StringComparison.Ordinal) ? reply[6..] : $"unexpected reply '{reply}'");
+        string target = settings.Out is null ? "" : Path.GetFullPath(settings.Out);
+        string path = ControlClient.Request(settings.Control, "checkpoint " + target, settings.Timeout, cancellationToken);
         // Success only for an image that is there and reads: a reply alone proves nothing.
-        string path = reply[3..];
         try
         {
             Image.ImageReader.ReadManifest(path);

@@ -8,21 +8,12 @@ internal sealed class RunCommand : Command<RunSettings>
 {
     public override int Execute(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
     {
-        var program = SampleCatalog.Create(settings.Component);
-        string config = settings.ConfigFile is null ? SampleCatalog.DefaultConfig(settings.Component) : File.ReadAllText(settings.ConfigFile);
-        var (everyTicks, everyUs) = settings.CheckpointPolicy();
+        var program = ComponentCatalog.Create(settings.Component);
+        string config = settings.ConfigFile is null ? ComponentCatalog.DefaultConfig(settings.Component) : File.ReadAllText(settings.ConfigFile);
         // First-use work (JIT, serializer setup) before the child starts, not in its first checkpoint's pause.
         if ((settings.CheckpointEvery is not null || settings.Control is not null) && !settings.NoWarmUp) Sessions.CheckpointWarmUp.Ensure();
         var policy = new Sessions.IncrementalPolicy { MaxChainLength = settings.MaxChain ?? 16 };
-        using var run = new ComponentRun(settings.VirtualTime, plain: settings.Plain, policy: policy)
-        {
-            Incremental = settings.Incremental,
-            CheckpointEveryTicks = everyTicks,
-            CheckpointEveryMicroseconds = everyUs,
-            OutputDirectory = settings.Out,
-            Compression = Codecs.Choose(settings.Compress, settings.Codec),
-            WriteStateDumps = settings.StateDumps,
-        };
+        using var run = settings.CreateRun(settings.VirtualTime, settings.Plain, policy: policy, incremental: settings.Incremental);
         var tracking = TrackingSettings.Create(settings.Incremental, settings.Granularity, settings.Tracking);
         var child = run.Host.Start(program, config, settings.ChildOptions(tracking));
         using var control = settings.Control is null ? null : new ControlServer(settings.Control, path => run.CheckpointNow(child, path.Length == 0 ? null : path));

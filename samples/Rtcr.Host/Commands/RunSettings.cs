@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace Rtcr.Host.Commands;
 
 /// <summary>Options of <c>rtcr run</c>.</summary>
-internal sealed class RunSettings : CommandSettings
+internal sealed class RunSettings : CheckpointSettings
 {
     [CommandArgument(0, "<component>")]
     [Description("Component to run: sheep_counter or memory_writer.")]
@@ -26,14 +26,6 @@ internal sealed class RunSettings : CommandSettings
     [CommandOption("--virtual-time")]
     [Description("Run deterministically on a virtual clock (time advances event by event, as fast as possible).")]
     public bool VirtualTime { get; init; }
-
-    [CommandOption("--checkpoint-every <N|DURATION>")]
-    [Description("Checkpoint after every N-th tick (a bare number) or every DURATION (e.g. 500ms) into --out.")]
-    public string? CheckpointEvery { get; init; }
-
-    [CommandOption("--out <DIR>")]
-    [Description("Directory for checkpoint images <component>-<seq>.rtcr (default: checkpoints).")]
-    public string Out { get; init; } = "checkpoints";
 
     [CommandOption("--ram-quota <SIZE>")]
     [Description("RAM quota of the child's PD (e.g. 512M, 2G; default 256M). The working set must fit in it.")]
@@ -59,25 +51,9 @@ internal sealed class RunSettings : CommandSettings
     [Description("With --incremental: deltas after a full image before the next full image (default 16). A full image is also taken once the deltas hold as many bytes as the memory.")]
     public int? MaxChain { get; init; }
 
-    [CommandOption("--compress")]
-    [Description("Compress image chunks (LZ4 unless --codec says otherwise; a chunk that does not shrink is stored raw).")]
-    public bool Compress { get; init; }
-
-    [CommandOption("--codec <lz4|zstd|deflate>")]
-    [Description("Codec for --compress: lz4 (default, fastest), zstd (level 1, smaller, slower) or deflate (fastest level).")]
-    public string? Codec { get; init; }
-
-    [CommandOption("--control <NAME>")]
-    [Description("Listen on a local control pipe NAME so that 'rtcr checkpoint NAME' can checkpoint this run.")]
-    public string? Control { get; init; }
-
     [CommandOption("--digest")]
     [Description("Print a digest of the component's memory when the run ends.")]
     public bool Digest { get; init; }
-
-    [CommandOption("--state-dumps")]
-    [Description("Write the child's visible state next to each image as <image>.state (for state-equality checks).")]
-    public bool StateDumps { get; init; }
 
     [CommandOption("--no-warm-up")]
     [Description("Skip running the checkpoint path once before the child starts (the first checkpoint's pause then includes JIT and serializer setup; for measuring that cost).")]
@@ -96,22 +72,13 @@ internal sealed class RunSettings : CommandSettings
         return options;
     }
 
-    public (long Ticks, long Microseconds) CheckpointPolicy()
-    {
-        if (CheckpointEvery is null) return (0, 0);
-        if (long.TryParse(CheckpointEvery, out long n)) return (n, 0);
-        return (0, Duration.ParseMicroseconds(CheckpointEvery, "--checkpoint-every"));
-    }
-
     public override ValidationResult Validate()
     {
-        if (CheckpointEvery is not null && !(long.TryParse(CheckpointEvery, out long n) && n > 0) && !(Duration.TryParseMicroseconds(CheckpointEvery, out long us) && us > 0))
-            return ValidationResult.Error($"--checkpoint-every: '{CheckpointEvery}' is neither a positive tick count nor a duration (examples: 5, 500ms, 2s)");
+        if (ValidateCheckpointing() is { Successful: false } bad) return bad;
         if (Ticks is not null && For is not null) return ValidationResult.Error("give either --ticks or --for, not both");
         if (Ticks is < 1) return ValidationResult.Error("--ticks must be at least 1");
         if (For is not null && !Duration.TryParseMicroseconds(For, out _)) return ValidationResult.Error($"--for: '{For}' is not a duration (examples: 500ms, 2s, 1.5m)");
         if (ConfigFile is not null && !File.Exists(ConfigFile)) return ValidationResult.Error($"--config: file '{ConfigFile}' does not exist");
-        if (Codecs.Problem(Compress, Codec) is { } codec) return ValidationResult.Error(codec);
         if (RamQuota is not null && !(ByteSize.TryParse(RamQuota, out long ram) && ram >= 1024 * 1024))
             return ValidationResult.Error($"--ram-quota: '{RamQuota}' is not a size of at least 1M (examples: 512M, 2G)");
         if (CapQuota is < 16) return ValidationResult.Error("--cap-quota must be at least 16");

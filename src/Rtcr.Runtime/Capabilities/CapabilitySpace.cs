@@ -88,6 +88,12 @@ public sealed class CapabilitySpace
         return badge != 0;
     }
 
+    /// <summary>The lowest slot holding <paramref name="badge"/>, or -1.</summary>
+    public int IndexOf(long badge)
+    {
+        lock (_lock) return badge <= 0 ? -1 : Array.IndexOf(_slots, badge);
+    }
+
     /// <summary>Empties every slot (restore rebuilds the space from the image).</summary>
     public void Clear()
     {

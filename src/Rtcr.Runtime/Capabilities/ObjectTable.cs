@@ -17,6 +17,9 @@ public sealed class ObjectTable
     /// <summary>Number of live objects.</summary>
     public int Count => _objects.Count;
 
+    /// <summary>The live objects of type <typeparamref name="T"/> (a snapshot; for rare kernel-wide walks such as freeing memory).</summary>
+    public IReadOnlyList<T> OfType<T>() where T : class => _objects.Values.OfType<T>().ToArray();
+
     /// <summary>Registers an object and returns its new badge.</summary>
     public long Register(object obj)
     {

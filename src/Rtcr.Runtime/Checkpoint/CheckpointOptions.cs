@@ -20,4 +20,7 @@ public sealed record CheckpointOptions
     /// otherwise the image is full. Tracked dataspaces are re-armed either way.
     /// </summary>
     public DeltaBase? DeltaOf { get; init; }
+
+    /// <summary>Adds host facts that must be read while the child is frozen (e.g. pending fault states).</summary>
+    public Action<IDictionary<string, string>>? FrozenMetadata { get; init; }
 }

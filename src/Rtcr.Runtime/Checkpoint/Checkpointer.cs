@@ -54,6 +54,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         try
         {
             image = Capture(child, sessions, options, buffers);
+            options.FrozenMetadata?.Invoke(image.Manifest.Metadata);
         }
         catch (Exception ex) when (ex is not CheckpointException)
         {
@@ -122,6 +123,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
 
         // Every object any session created, by badge: dataspaces and signal contexts are found here.
         var created = new Dictionary<long, object>();
+        var records = new List<SessionRecord>(sessions.Count);
         foreach (var s in sessions)
         {
             var state = s.Recorder!.Capture();
@@ -129,8 +131,10 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
             state.Write(writer);
             manifest.Sessions.Add(new SessionImage(s.Service, s.Badge, s.Args.Label, s.Args.RamQuota, s.Args.CapQuota,
                 new Dictionary<string, string>(s.Args.Extra), writer.ToArray()));
-            foreach (var record in state.ToRecord().Objects) Collect(record, objects, created);
+            records.Add(state.ToRecord());
+            foreach (var record in records[^1].Objects) Collect(record, objects, created);
         }
+        ReferenceCheck.Verify(child.Label, records, created, sessions);
 
         var contents = new Dictionary<long, byte[]>();
         var hashes = new Dictionary<long, ulong>();

@@ -89,8 +89,23 @@ public sealed class Entrypoint : IDisposable
     {
         lock (_lock)
         {
+            if (context.IsRevoked) return;
             if (context.Pending == 0) _queue.Enqueue(context);
             context.Pending += count;
+            Monitor.PulseAll(_lock);
+        }
+    }
+
+    // Drops the pending signals of a freed context (SignalContext.Revoke); checked under the same lock as Enqueue.
+    internal void Discard(SignalContext context)
+    {
+        lock (_lock)
+        {
+            if (context.Pending == 0) return;
+            context.Pending = 0;
+            var rest = _queue.Where(c => c != context).ToArray();
+            _queue.Clear();
+            foreach (var c in rest) _queue.Enqueue(c);
             Monitor.PulseAll(_lock);
         }
     }

@@ -15,6 +15,8 @@ public sealed class KernelThread : IDisposable
     private Thread? _thread;
     private ThreadRegisters _registers;
     private bool _started, _paused, _frozen, _running, _halted, _killed;
+    private bool _inFault; // blocked in a step, waiting for its page fault to be resolved
+    [ThreadStatic] private static KernelThread? t_current; // the kernel thread this OS thread runs (threaded execution)
     private long _wakeAt;
     private Exception? _failure;
     private long _steps;
@@ -83,8 +85,11 @@ public sealed class KernelThread : IDisposable
         }
     }
 
-    /// <summary>Puts back a thread's registers, sleep and run state exactly as captured (restore), starting it if it had been started.</summary>
-    public void Revive(ThreadRegisters registers, long wakeAtMicroseconds, bool paused, bool started)
+    /// <summary>
+    /// Puts back a thread's registers, sleep and run state exactly as captured (restore), starting it if
+    /// it had been started and had not halted (a halted thread stays halted).
+    /// </summary>
+    public void Revive(ThreadRegisters registers, long wakeAtMicroseconds, bool paused, bool started, bool halted = false)
     {
         bool launch;
         lock (_lock)
@@ -92,7 +97,8 @@ public sealed class KernelThread : IDisposable
             _registers = registers;
             _wakeAt = wakeAtMicroseconds;
             _paused = paused;
-            launch = started && !_started;
+            _halted |= halted;
+            launch = started && !_started && !_halted;
             _started = started;
             Monitor.PulseAll(_lock);
         }
@@ -122,9 +128,65 @@ public sealed class KernelThread : IDisposable
         lock (_lock)
         {
             _frozen = true;
-            while (_running) Monitor.Wait(_lock);
+            // A thread blocked in its page fault counts as stopped: the fault may need a handler that
+            // this very freeze stops (the child's entrypoint), and it does not continue until thawed.
+            while (_running && !_inFault) Monitor.Wait(_lock);
         }
     }
+
+    /// <summary>Whether the thread is blocked in a step waiting for its page fault to be resolved.</summary>
+    public bool IsWaitingForFault { get { lock (_lock) return _inFault; } }
+
+    /// <summary>
+    /// Threaded execution: blocks the calling kernel thread until a region map changed after
+    /// <paramref name="generation"/> (its fault may be resolved) or <paramref name="timeout"/> of unfrozen
+    /// time passed. Meanwhile the thread counts as stopped for a freeze, and its registers read as
+    /// they were before the step, which is re-run from its start after a restore (as a CPU restarts a
+    /// faulting instruction). When the fault is resolved while the thread is frozen, it does not
+    /// continue, not even to retry the access, until it is thawed: a checkpoint may be copying memory.
+    /// </summary>
+    /// <returns>False when the timeout passed.</returns>
+    internal static bool WaitForFault(long generation, TimeSpan timeout, Func<long, TimeSpan, bool> waitForChange)
+    {
+        var self = t_current;
+        if (self is null) return waitForChange(generation, timeout);
+        lock (self._lock)
+        {
+            self._inFault = true;
+            Monitor.PulseAll(self._lock);
+        }
+        bool resolved = false;
+        try
+        {
+            var slice = TimeSpan.FromMilliseconds(20);
+            var left = timeout;
+            while (true)
+            {
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                if (waitForChange(generation, slice < left ? slice : left)) { resolved = true; break; }
+                // Time spent frozen does not count: the freeze, not the handler, kept the fault open.
+                if (!self.IsFrozen) left -= System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                if (left <= TimeSpan.Zero) break;
+                if (self.IsKilled) break;
+            }
+        }
+        finally
+        {
+            lock (self._lock)
+            {
+                while (self._frozen && !self._killed) Monitor.Wait(self._lock);
+                self._inFault = false;
+                Monitor.PulseAll(self._lock);
+            }
+        }
+        if (self.IsKilled) throw new ThreadKilledException();
+        return resolved;
+    }
+
+    private bool IsKilled { get { lock (_lock) return _killed; } }
+
+    // Unwinds the step of a thread killed while it waited for its fault.
+    private sealed class ThreadKilledException : Exception;
 
     /// <summary>Undoes <see cref="Freeze"/>.</summary>
     public void Thaw()
@@ -151,7 +213,7 @@ public sealed class KernelThread : IDisposable
     {
         lock (_lock)
         {
-            WaitForBoundary();
+            WaitForBoundary(faultCounts: true);
             return _registers;
         }
     }
@@ -168,12 +230,12 @@ public sealed class KernelThread : IDisposable
 
     // Announces the waiter so that a thread stepping back to back lets it in at the next boundary
     // (monitors are not fair; without this the stepping thread could win the lock again and again).
-    private void WaitForBoundary()
+    private void WaitForBoundary(bool faultCounts = false)
     {
         _stateReaders++;
         try
         {
-            while (_running) Monitor.Wait(_lock);
+            while (_running && !(faultCounts && _inFault)) Monitor.Wait(_lock);
         }
         finally
         {
@@ -241,6 +303,7 @@ public sealed class KernelThread : IDisposable
 
     private void Run()
     {
+        t_current = this;
         while (true)
         {
             ThreadRegisters regs;
@@ -261,6 +324,15 @@ public sealed class KernelThread : IDisposable
             {
                 var result = Program.Step(ref regs, Memory, _clock.NowMicroseconds);
                 Complete(regs, result);
+            }
+            catch (ThreadKilledException)
+            {
+                lock (_lock)
+                {
+                    _running = false;
+                    Monitor.PulseAll(_lock);
+                }
+                return;
             }
             catch (Exception ex)
             {

@@ -26,10 +26,26 @@ public sealed class SignalContext
     /// <summary>Submitted but not yet delivered signals.</summary>
     public int PendingCount => Volatile.Read(ref Pending);
 
-    /// <summary>Submits <paramref name="count"/> signals; they coalesce until the handler runs.</summary>
+    /// <summary>Whether the context was freed (<see cref="Revoke"/>).</summary>
+    public bool IsRevoked => Volatile.Read(ref _revoked);
+
+    private bool _revoked;
+
+    /// <summary>Submits <paramref name="count"/> signals; they coalesce until the handler runs. A freed context drops them.</summary>
     public void Submit(int count = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         Entrypoint.Enqueue(this, count);
+    }
+
+    /// <summary>
+    /// The context was freed: signals still pending for it are discarded and later submissions are
+    /// dropped, as Genode discards the signals of a dissolved context. Otherwise a pending signal would
+    /// name an object that no longer exists, and no checkpoint could record it.
+    /// </summary>
+    public void Revoke()
+    {
+        Volatile.Write(ref _revoked, true);
+        Entrypoint.Discard(this);
     }
 }

@@ -48,6 +48,12 @@ public sealed class Kernel : IDisposable
 
     private bool Inline => Mode == ExecutionMode.Deterministic;
 
+    /// <summary>
+    /// Deterministic mode: raised after every handler run and every thread step that <see cref="RunUntilIdle"/>
+    /// performs, at the boundary. Test harnesses take checkpoints here, at arbitrary points of a run.
+    /// </summary>
+    public event Action? BoundaryReached;
+
     /// <summary>Creates a protection domain with a capability space of <paramref name="capSlots"/> slots.</summary>
     public ProtectionDomain CreateProtectionDomain(string label, int capSlots = 1024, long ramQuota = 0, long capQuota = 0) =>
         new(this, label, capSlots, ramQuota, capQuota);
@@ -101,10 +107,10 @@ public sealed class Kernel : IDisposable
                 threads = _threads.ToArray();
             }
             foreach (var ep in eps)
-                while (ep.DispatchOne()) { progress = true; work++; }
+                while (ep.DispatchOne()) { progress = true; work++; BoundaryReached?.Invoke(); }
             long now = Clock.NowMicroseconds;
             foreach (var t in threads)
-                if (t.TryStep(now)) { progress = true; work++; }
+                if (t.TryStep(now)) { progress = true; work++; BoundaryReached?.Invoke(); }
             if (!progress) return work;
             if (work > LivelockSteps)
                 throw new InvalidOperationException($"deterministic execution made {work} steps without time passing; a thread program must sleep (StepResult.SleepUntil) to let time advance");

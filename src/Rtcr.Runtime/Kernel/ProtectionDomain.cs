@@ -140,14 +140,18 @@ public sealed class ProtectionDomain
     }
 
     /// <summary>
-    /// Returns <paramref name="cached"/> if it still names <paramref name="badge"/>, else installs a new
-    /// capability for it. Session components use this for capabilities they hand out repeatedly
-    /// (address space, managed dataspace), because slot indices change when restore rebuilds the space.
+    /// Returns <paramref name="cached"/> if it still names <paramref name="badge"/>, else the slot that
+    /// holds the badge, else installs a new capability for it. Session components use this for
+    /// capabilities they hand out repeatedly (address space, managed dataspace, ROM dataspace): a
+    /// restore rebuilds the space with the badge at its old index while the session's cached index is
+    /// the one from the replay, so the slot is looked up rather than taken anew (which would shift every
+    /// later index by one, one more per restore).
     /// </summary>
     public Cap<T> Reinstall<T>(Cap<T> cached, long badge) where T : class
     {
         if (cached.IsValid && Caps.TryLookup(cached.Index, out long current) && current == badge) return cached;
-        return InstallBadge<T>(badge);
+        int held = Caps.IndexOf(badge);
+        return held >= 0 ? new Cap<T>(held) : InstallBadge<T>(badge);
     }
 
     /// <summary>The badge a capability names.</summary>

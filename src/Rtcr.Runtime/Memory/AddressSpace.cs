@@ -132,8 +132,9 @@ public sealed unsafe class AddressSpace
                 return t;
             if (!faultMap.RaiseFault(faultAddress, type, out var handler))
                 throw new PageFaultException(faultMap.Label, type, faultAddress, "no fault handler is installed");
+            if (handler is null) continue; // resolved meanwhile
             attempts++;
-            var ep = handler!.Entrypoint;
+            var ep = handler.Entrypoint;
             if (ep.IsInline)
             {
                 // Deterministic execution: run the handler now, on this thread, then retry once.
@@ -141,7 +142,7 @@ public sealed unsafe class AddressSpace
                 if (attempts > 1 && RegionMap.Generation == generation)
                     throw new PageFaultException(faultMap.Label, type, faultAddress, $"fault handler '{handler.Handler}' did not resolve the fault");
             }
-            else if (!RegionMap.WaitForChange(generation, FaultWaitTimeout))
+            else if (!Execution.KernelThread.WaitForFault(generation, FaultWaitTimeout, RegionMap.WaitForChange))
                 throw new PageFaultException(faultMap.Label, type, faultAddress, $"fault handler '{handler.Handler}' did not resolve the fault within {FaultWaitTimeout}");
         }
     }

@@ -221,6 +221,15 @@ public sealed class RegionMap
         lock (_lock) return _state;
     }
 
+    /// <summary>
+    /// Puts back a pending fault's state (restore of a child checkpointed while a thread waited for its
+    /// fault): the restored handler reads what the original would have read.
+    /// </summary>
+    public void RestoreState(RegionMapState state)
+    {
+        lock (_lock) _state = state;
+    }
+
     internal void DetachAll(DataspaceMemory dataspace)
     {
         bool changed = false;
@@ -288,7 +297,8 @@ public sealed class RegionMap
     }
 
     /// <summary>
-    /// Records a fault and signals the handler. Returns false when no handler is installed.
+    /// Records a fault and signals the handler. Returns false when no handler is installed; returns
+    /// true with a null handler when the address is mapped by now (retry the access).
     /// </summary>
     internal bool RaiseFault(long localAddress, FaultType type, out SignalContext? handler)
     {
@@ -296,6 +306,14 @@ public sealed class RegionMap
         {
             handler = _faultHandler;
             if (handler is null) return false;
+            // Resolved between the failed translation and now (another thread's fault, the handler):
+            // recording it would leave a stale fault state and signal the handler for nothing.
+            int i = FindRegionIndex(localAddress);
+            if (i >= 0 && (type != FaultType.Write || _regions[i].Writable))
+            {
+                handler = null;
+                return true;
+            }
             _state = new RegionMapState(type, localAddress);
         }
         handler.Submit(1);

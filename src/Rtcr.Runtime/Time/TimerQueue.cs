@@ -43,14 +43,26 @@ public sealed class TimerQueue : IDisposable
         }
     }
 
-    /// <summary>Schedules a callback at an absolute time; returns an id for <see cref="Cancel"/>.</summary>
-    public long Schedule(long dueMicroseconds, Action callback)
+    /// <summary>
+    /// Schedules a callback at an absolute time; returns an id for <see cref="Cancel"/>. The id is also
+    /// the entry's place among entries due at the same instant (scheduling order).
+    /// </summary>
+    public long Schedule(long dueMicroseconds, Action callback) => Schedule(dueMicroseconds, callback, order: 0);
+
+    /// <summary>
+    /// Schedules a callback with a given place among entries due at the same instant: a restore passes
+    /// the id the entry had in the checkpointed kernel, so timers due together fire in the original
+    /// order, and every entry scheduled later comes after them. Returns the new entry's id.
+    /// </summary>
+    public long Schedule(long dueMicroseconds, Action callback, long order)
     {
         ArgumentNullException.ThrowIfNull(callback);
+        ArgumentOutOfRangeException.ThrowIfNegative(order);
         lock (_lock)
         {
+            _seq = Math.Max(_seq, order);
             long id = ++_seq;
-            _queue.Enqueue(new Entry(id, dueMicroseconds, callback), (dueMicroseconds, id));
+            _queue.Enqueue(new Entry(id, dueMicroseconds, callback), (dueMicroseconds, order == 0 ? id : order));
             Monitor.PulseAll(_lock);
             return id;
         }

@@ -10,6 +10,13 @@ public interface IComponentProgram : IComponent
     /// <summary>The component's name (its binary name).</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Version of the component's code, stored in every image (as CRIU stores build ids). A restore
+    /// refuses an image written by another version, before anything is created: handler and thread
+    /// program semantics may differ even where the names match.
+    /// </summary>
+    string Version => "1";
+
     /// <summary>Registers signal handlers and thread programs by stable name.</summary>
     void Register(Env env);
 

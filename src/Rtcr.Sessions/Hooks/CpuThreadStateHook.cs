@@ -3,7 +3,7 @@ using Rtcr.Recording;
 
 namespace Rtcr.Sessions;
 
-/// <summary>Captures a thread's register file, sleep deadline and run state; restores them into the recreated thread.</summary>
+/// <summary>Captures a thread's register file, sleep deadline and run state (started, paused, halted); restores them into the recreated thread.</summary>
 public sealed class CpuThreadStateHook : IStateHook<ICpuThread>
 {
     /// <inheritdoc />
@@ -15,6 +15,7 @@ public sealed class CpuThreadStateHook : IStateHook<ICpuThread>
         writer.WriteInt64(thread.WakeAtMicroseconds);
         writer.WriteBoolean(thread.IsPaused);
         writer.WriteBoolean(thread.IsStarted);
+        writer.WriteBoolean(thread.IsFinished); // appended: images written before it lack it
     }
 
     /// <inheritdoc />
@@ -29,6 +30,7 @@ public sealed class CpuThreadStateHook : IStateHook<ICpuThread>
         long wake = reader.ReadInt64();
         bool paused = reader.ReadBoolean();
         bool started = reader.ReadBoolean();
-        target.Thread().Revive(r, wake, paused, started);
+        bool halted = reader.Remaining > 0 && reader.ReadBoolean();
+        target.Thread().Revive(r, wake, paused, started, halted);
     }
 }

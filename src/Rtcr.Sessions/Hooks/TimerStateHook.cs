@@ -2,7 +2,7 @@ using Rtcr.Recording;
 
 namespace Rtcr.Sessions;
 
-/// <summary>Captures the pending timeout's exact due time and period, so a restored timer fires when the original would have.</summary>
+/// <summary>Captures the pending timeout's exact due time, period and order among timeouts due together, so a restored timer fires when (and in the order) the original would have.</summary>
 public sealed class TimerStateHook : IStateHook<ITimerSession>
 {
     /// <inheritdoc />
@@ -12,15 +12,17 @@ public sealed class TimerStateHook : IStateHook<ITimerSession>
         writer.WriteInt64(due);
         writer.WriteInt64(period);
         writer.WriteInt64(created);
+        writer.WriteInt64(Core(target).Order); // appended: images written before it lack it
     }
 
     /// <inheritdoc />
     public void Restore(ITimerSession target, ref StateReader reader, IReplayContext context)
     {
         long due = reader.ReadInt64(), period = reader.ReadInt64(), created = reader.ReadInt64();
+        long order = reader.Remaining > 0 ? reader.ReadInt64() : 0;
         var core = Core(target);
         core.RestoreCreatedAt(created);
-        core.Program(due, period);
+        core.Program(due, period, order);
     }
 
     private static TimerSessionComponent Core(ITimerSession target) =>

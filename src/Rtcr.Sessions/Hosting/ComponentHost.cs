@@ -88,9 +88,10 @@ public sealed class ComponentHost : IDisposable
     /// <summary>Starts a child running <paramref name="program"/> with <paramref name="config"/> as its ROM "config".</summary>
     public Child Start(IComponentProgram program, string config, ChildOptions? options = null)
     {
-        Roms.Set("config", config);
         options ??= new ChildOptions();
         var child = ChildLauncher.CreateEnvironment(Parent, program, options, program.Name, pd => StartTracking(pd, options.Tracking));
+        // The config belongs to this child: another child of the host keeps its own.
+        Roms.SetFor(child.Env.Domain, "config", config);
         Watch(child.Env.Entrypoint);
         program.Construct(child.Env);
         return child;
@@ -135,7 +136,8 @@ public sealed class ComponentHost : IDisposable
 
     /// <summary>
     /// Checkpoints a child: the image holds its sessions, capabilities, memory and pending signals plus
-    /// what this host needs to restore it (program name, options, environment capabilities, ROM modules).
+    /// what this host needs to restore it (program name and version, the handler and thread-program
+    /// names its code registered, options, environment capabilities, the ROM modules it sees).
     /// </summary>
     public CheckpointImage Checkpoint(Child child) => Checkpoint(child, incremental: false);
 
@@ -167,13 +169,16 @@ public sealed class ComponentHost : IDisposable
         var metadata = new Dictionary<string, string>
         {
             ["program"] = child.Program.Name,
+            [ProgramIdentity.VersionKey] = child.Program.Version,
+            [ProgramIdentity.HandlersKey] = ProgramIdentity.Join(child.Env.Entrypoint.HandlerNames),
+            [ProgramIdentity.ProgramsKey] = ProgramIdentity.Join(pd.Programs.Keys),
             ["env.pd"] = child.Env.Caps.Pd.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["env.ram"] = child.Env.Caps.Ram.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["env.cpu"] = child.Env.Caps.Cpu.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["env.rm"] = child.Env.Caps.Rm.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        foreach (var name in Roms.Names)
-            if (Roms.TryGet(name, out var content)) metadata["rom:" + name] = Convert.ToBase64String(content);
+        foreach (var name in Roms.NamesFor(pd))
+            if (Roms.TryGet(pd, name, out var content)) metadata["rom:" + name] = Convert.ToBase64String(content);
         var image = checkpointer.Checkpoint(pd, new CheckpointOptions
         {
             Metadata = metadata,
@@ -181,6 +186,7 @@ public sealed class ComponentHost : IDisposable
             InitialCapQuota = child.Options.CapQuota,
             LineageId = chain.LineageId,
             DeltaOf = deltaOf,
+            FrozenMetadata = PendingFaults.Capture(Kernel),
         });
         LastPauseTime = checkpointer.LastPauseTime;
         chain.DeltaBytes = deltaOf is null ? 0 : chain.DeltaBytes + image.MemoryBytes;
@@ -204,6 +210,13 @@ public sealed class ComponentHost : IDisposable
     private DirtyTracker? TrackerOf(ProtectionDomain pd)
     {
         lock (_lock) return _trackers.GetValueOrDefault(pd);
+    }
+
+    private void StopTracking(ProtectionDomain pd)
+    {
+        DirtyTracker? tracker;
+        lock (_lock) _trackers.Remove(pd, out tracker);
+        tracker?.Dispose();
     }
 
     private void StartTracking(ProtectionDomain pd, TrackingOptions? tracking)
@@ -233,38 +246,65 @@ public sealed class ComponentHost : IDisposable
     /// <param name="programs">Finds the component's code by the program name stored in the image.</param>
     /// <param name="tracking">Dirty tracking for the restored child, or null.</param>
     /// <param name="continueChainAs">File name of the image restored from, when deltas should continue its chain.</param>
-    public Child Restore(CheckpointImage image, Func<string, IComponentProgram> programs, TrackingOptions? tracking, string? continueChainAs = null)
+    /// <param name="grant">
+    /// The quota this host grants the child. Null keeps the image's grant. A larger grant is kept: the
+    /// difference is added to the restored PD's limits. A smaller one lowers them by the difference,
+    /// and is refused with a <see cref="RestoreException"/> (nothing stays behind) when the child
+    /// already uses more than that.
+    /// </param>
+    /// <param name="leaveStopped">Restore without resuming (CRIU's <c>--leave-stopped</c>); <see cref="Resume"/> lets it run.</param>
+    /// <exception cref="RestoreException">The code does not match the image, the grant is too small, or restore failed (rolled back).</exception>
+    public Child Restore(CheckpointImage image, Func<string, IComponentProgram> programs, TrackingOptions? tracking = null, string? continueChainAs = null,
+        ChildOptions? grant = null, bool leaveStopped = false)
     {
         var m = image.Manifest;
         if (Kernel.Clock.NowMicroseconds < m.ClockMicroseconds && Kernel.Clock.IsVirtual)
             throw new RestoreException($"this kernel's clock ({Kernel.Clock.NowMicroseconds} us) is behind the image ({m.ClockMicroseconds} us); create the host with startMicroseconds = the image's clock");
         var program = programs(Meta(m, "program"));
+        ProgramIdentity.CheckVersion(m, program);
         var envCaps = new EnvCaps(Cap<IPdSession>.FromIndex(MetaInt(m, "env.pd")), Cap<IRamSession>.FromIndex(MetaInt(m, "env.ram")),
             Cap<ICpuSession>.FromIndex(MetaInt(m, "env.cpu")), Cap<IRmSession>.FromIndex(MetaInt(m, "env.rm")));
-        // The image carries the ROM modules the child saw; they replace this host's, so the restored
-        // ROM sessions hand out exactly the checkpointed content (the original Rtcr never restored ROM).
-        foreach (var (key, value) in m.Metadata)
-            if (key.StartsWith("rom:", StringComparison.Ordinal))
-                Roms.Set(key[4..], Convert.FromBase64String(value));
 
-        var options = new ChildOptions { RamQuota = m.InitialRamQuota, CapQuota = m.InitialCapQuota, CapSlots = m.CapabilitySlots, Tracking = tracking };
+        var imageGrant = new ChildOptions { RamQuota = m.InitialRamQuota, CapQuota = m.InitialCapQuota, CapSlots = m.CapabilitySlots, Tracking = tracking };
+        var options = grant is null ? imageGrant : grant with { CapSlots = m.CapabilitySlots, Tracking = tracking };
         var pd = Kernel.CreateProtectionDomain(m.Label, m.CapabilitySlots, m.InitialRamQuota, m.InitialCapQuota);
         pd.Entrypoint = Kernel.CreateEntrypoint(m.Label);
+        // The image carries the ROM modules the child saw; they become this child's own, so its restored
+        // ROM sessions hand out exactly the checkpointed content and no other child sees them.
+        foreach (var (key, value) in m.Metadata)
+            if (key.StartsWith("rom:", StringComparison.Ordinal))
+                Roms.SetFor(pd, key[4..], Convert.FromBase64String(value));
         StartTracking(pd, tracking);
         // Code first: replay creates threads by program name and requeues signals to named handlers.
         var env = new Env(Parent, pd, pd.Entrypoint, envCaps);
-        program.Register(env);
+        // Stopped means no timeout fires either, from the restore on: the child's signal queue stays as in the image.
+        if (leaveStopped) Kernel.Timers.Hold();
         RestoreResult result;
         try
         {
+            program.Register(env);
+            ProgramIdentity.CheckCode(m, pd);
             result = new Restorer(Parent, SessionInspector.Instance).Restore(image, pd);
+            PendingFaults.Restore(m, result.Badges, Kernel);
         }
         catch
         {
             Kernel.DestroyEntrypoint(pd.Entrypoint);
-            DirtyTracker? tracker;
-            lock (_lock) _trackers.Remove(pd, out tracker);
-            tracker?.Dispose();
+            StopTracking(pd);
+            if (leaveStopped) Kernel.Timers.Release();
+            throw;
+        }
+        var child = new Child(program, env, options);
+        try
+        {
+            ApplyGrant(pd, options.RamQuota - m.InitialRamQuota, options.CapQuota - m.InitialCapQuota);
+        }
+        catch
+        {
+            Parent.CloseAll(pd);
+            child.Destroy();
+            StopTracking(pd);
+            if (leaveStopped) Kernel.Timers.Release();
             throw;
         }
         if (!string.IsNullOrEmpty(m.LineageId))
@@ -279,8 +319,30 @@ public sealed class ComponentHost : IDisposable
             lock (_lock) _chains[pd] = chain;
         }
         Watch(pd.Entrypoint);
-        pd.Thaw();
-        return new Child(program, env, options);
+        if (!leaveStopped) pd.Thaw();
+        return child;
+    }
+
+    /// <summary>
+    /// Lets a child restored with <c>leaveStopped</c> run (and the timers it held). With <paramref name="clockMicroseconds"/> a
+    /// real clock is restarted at that time first, so the time the restore took does not reach the child
+    /// as a jump (only for a host whose other children, if any, are stopped too).
+    /// </summary>
+    public void Resume(Child child, long? clockMicroseconds = null)
+    {
+        if (clockMicroseconds is long at && Kernel.Clock is Rtcr.Time.MonotonicClock real) real.Restart(at);
+        child.Env.Domain.Thaw();
+        Kernel.Timers.Release();
+    }
+
+    private static void ApplyGrant(ProtectionDomain pd, long ram, long caps)
+    {
+        var q = pd.Quota.Snapshot();
+        if (q.RamLimit + ram < q.RamUsed || q.CapLimit + caps < q.CapUsed)
+            throw new RestoreException($"the grant for '{pd.Label}' is too small: the restored child uses {q.RamUsed} bytes of RAM quota and {q.CapUsed} capabilities, " +
+                $"the grant leaves it {q.RamLimit + ram} and {q.CapLimit + caps}");
+        if (ram != 0 || caps != 0)
+            pd.Quota.Restore(q with { RamLimit = q.RamLimit + ram, CapLimit = q.CapLimit + caps });
     }
 
     private static string Meta(ImageManifest m, string key) =>

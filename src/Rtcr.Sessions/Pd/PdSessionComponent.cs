@@ -61,7 +61,12 @@ public sealed class PdSessionComponent : IPdSession
     }
 
     /// <inheritdoc />
-    public void FreeContext(Cap<ISignalContext> context) => FreeCharged(context);
+    public void FreeContext(Cap<ISignalContext> context)
+    {
+        var freed = _pd.Invoke(context).Context();
+        FreeCharged(context);
+        freed.Revoke();
+    }
 
     /// <inheritdoc />
     public void Submit(Cap<ISignalContext> context, int count) => _pd.Invoke(context).Context().Submit(count);

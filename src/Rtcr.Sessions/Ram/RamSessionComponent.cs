@@ -64,11 +64,23 @@ public sealed class RamSessionComponent : IRamSession, IDisposable
             if (!_dataspaces.Remove(badge, out ds))
                 throw new CapabilityException(CapabilityError.WrongType, _client.Label, dataspace.Index, "dataspace was not allocated by this RAM session");
         }
+        DetachEverywhere(ds);
         _client.Free(dataspace);
         _client.Kernel.Objects.Remove(badge);
         long size = ds.Size;
         Release(ds);
         Account.Replenish(size, 1);
+    }
+
+    // Freeing attached memory detaches it first (as Genode's core does). The detaches go through the
+    // region-map objects as the kernel table holds them, i.e. through their recorders, so a checkpoint
+    // records them: otherwise a recorded attachment would name a dataspace that no longer exists and
+    // the image could not be restored.
+    private void DetachEverywhere(DataspaceMemory ds)
+    {
+        foreach (var map in _client.Kernel.Objects.OfType<IRegionMap>())
+            foreach (var region in map.Map().Attachments)
+                if (ReferenceEquals(region.Dataspace, ds)) map.Detach(region.Start);
     }
 
     /// <inheritdoc />

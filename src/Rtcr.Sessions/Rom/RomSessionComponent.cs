@@ -22,8 +22,8 @@ public sealed class RomSessionComponent(ProtectionDomain client, string module, 
     public Cap<IDataspace> Dataspace()
     {
         if (_dataspaceBadge != 0) return _dataspace = client.Reinstall(_dataspace, _dataspaceBadge);
-        if (!modules.TryGet(Module, out var content))
-            throw new KeyNotFoundException($"ROM module '{Module}' does not exist (modules: {string.Join(", ", modules.Names.Order())})");
+        if (!modules.TryGet(client, Module, out var content))
+            throw new KeyNotFoundException($"ROM module '{Module}' does not exist (modules: {string.Join(", ", modules.NamesFor(client).Order())})");
         _memory = new RamDataspace(Math.Max(1, content.Length));
         content.CopyTo(_memory.GetSpan(0, content.Length));
         _dataspace = client.Install<IDataspace>(new DataspaceComponent(_memory, writable: false));
@@ -37,7 +37,7 @@ public sealed class RomSessionComponent(ProtectionDomain client, string module, 
     /// <inheritdoc />
     public bool Update()
     {
-        if (_memory is null || !modules.TryGet(Module, out var content) || content.Length > _memory.Size) return false;
+        if (_memory is null || !modules.TryGet(client, Module, out var content) || content.Length > _memory.Size) return false;
         var span = _memory.GetSpan(0, (int)_memory.Size);
         span.Clear();
         content.CopyTo(span);

@@ -13,7 +13,7 @@ public sealed class TimerSessionComponent : ITimerSession, IDisposable
     private readonly Lock _lock = new();
     private long _createdAt;
     private SignalContext? _handler;
-    private long _timerId, _dueAt, _period;
+    private long _timerId, _dueAt, _period, _order;
 
     /// <summary>Creates a session for <paramref name="client"/>.</summary>
     public TimerSessionComponent(ProtectionDomain client)
@@ -29,6 +29,15 @@ public sealed class TimerSessionComponent : ITimerSession, IDisposable
     public (long DueAt, long Period, long CreatedAt) Pending
     {
         get { lock (_lock) return (_dueAt, _period, _createdAt); }
+    }
+
+    /// <summary>
+    /// The pending timeout's place among timeouts due at the same instant (its timer-queue order, 0 =
+    /// none); captured so that timers due together fire in the same order after a restore.
+    /// </summary>
+    public long Order
+    {
+        get { lock (_lock) return _order; }
     }
 
     /// <summary>The signal context notified on timeouts, if any.</summary>
@@ -73,17 +82,27 @@ public sealed class TimerSessionComponent : ITimerSession, IDisposable
         lock (_lock) _createdAt = createdAt;
     }
 
-    /// <summary>Programs the timeout exactly (restore puts back the captured due time and period).</summary>
-    public void Program(long dueAt, long period)
+    /// <summary>
+    /// Programs the timeout exactly (restore puts back the captured due time, period and, when known,
+    /// the order among timeouts due at the same instant).
+    /// </summary>
+    public void Program(long dueAt, long period, long order = 0)
     {
         lock (_lock)
         {
             if (_timerId != 0) _client.Kernel.Timers.Cancel(_timerId);
             _timerId = 0;
+            _order = 0;
             _dueAt = dueAt;
             _period = period;
-            if (dueAt != 0) _timerId = _client.Kernel.Timers.Schedule(dueAt, Fire);
+            if (dueAt != 0) Arm(order);
         }
+    }
+
+    private void Arm(long order)
+    {
+        _timerId = _client.Kernel.Timers.Schedule(_dueAt, Fire, order);
+        _order = order == 0 ? _timerId : order;
     }
 
     private void Fire()
@@ -95,12 +114,13 @@ public sealed class TimerSessionComponent : ITimerSession, IDisposable
             if (_period > 0)
             {
                 _dueAt += _period;
-                _timerId = _client.Kernel.Timers.Schedule(_dueAt, Fire);
+                Arm(0);
             }
             else
             {
                 _dueAt = 0;
                 _timerId = 0;
+                _order = 0;
             }
         }
         handler?.Submit(1);

@@ -12,14 +12,28 @@ internal static class Cli
         public string? Digest => Stdout.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("memory digest: ", StringComparison.Ordinal))?["memory digest: ".Length..];
     }
 
-    public static Result Run(params string[] args)
+    /// <summary>Starts <c>rtcr</c> with redirected output (the caller waits for it and disposes it).</summary>
+    public static Process Start(params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "rtcr.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
-        using var p = Process.Start(psi)!;
+        // The CLI finds the adversarial test components in this assembly (ComponentCatalog in Rtcr.Host).
+        psi.Environment["RTCR_COMPONENTS"] = typeof(Cli).Assembly.Location;
+        return Process.Start(psi)!;
+    }
+
+    public static Result Run(params string[] args)
+    {
+        using var p = Start(args);
+        return Finish(p, args);
+    }
+
+    /// <summary>Waits (at most 2 minutes) for a started <c>rtcr</c> and collects its output.</summary>
+    public static Result Finish(Process p, params string[] args)
+    {
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
