@@ -91,4 +91,22 @@ public sealed class IncrementalCliTests : IDisposable
         Assert.NotEqual(0, bad.ExitCode);
         Assert.Contains("--ram-quota: '12Q'", bad.Stdout + bad.Stderr);
     }
+
+    [Fact]
+    public void A_restored_child_continues_its_chain_from_the_cli_and_the_longer_chain_restores_exactly()
+    {
+        string config = Path.Combine(_dir, "mw.xml");
+        File.WriteAllText(config, IncrementalChainHarness.Config("hotspot", workingSet: "4M", rate: 300, intervalMs: 100, seed: 4));
+        Cli.RunOk("run", "memory_writer", "--config", config, "--ticks", "4", "--virtual-time", "--checkpoint-every", "2",
+            "--out", _dir, "--incremental", "--plain");
+        var restored = Cli.RunOk("restore", Path.Combine(_dir, "memory_writer-0002.rtcr"), "--ticks", "4", "--virtual-time",
+            "--checkpoint-every", "2", "--out", _dir, "--incremental", "--plain");
+        Assert.Contains("memory_writer-0003.rtcr: delta 2 of the chain", restored.Stderr);
+        Assert.Contains("memory_writer-0004.rtcr: delta 3 of the chain", restored.Stderr);
+
+        var uninterrupted = Cli.RunOk("run", "memory_writer", "--config", config, "--ticks", "9", "--virtual-time", "--digest", "--plain");
+        var fromChain = Cli.RunOk("restore", Path.Combine(_dir, "memory_writer-0004.rtcr"), "--ticks", "1", "--virtual-time", "--digest", "--plain");
+        Assert.Equal(uninterrupted.Digest, fromChain.Digest);
+        Assert.Equal(uninterrupted.LogLines.TakeLast(1), fromChain.LogLines);
+    }
 }

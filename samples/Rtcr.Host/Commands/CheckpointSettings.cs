@@ -34,6 +34,28 @@ internal abstract class CheckpointSettings : CommandSettings
     [Description("Write the child's visible state next to each image as <image>.state (for state-equality checks).")]
     public bool StateDumps { get; init; }
 
+    [CommandOption("--incremental")]
+    [Description("Track the child's RAM (designated dataspaces, dirty tracking through faults) and write deltas after the first full image; see docs/incremental.md.")]
+    public bool Incremental { get; init; }
+
+    [CommandOption("--granularity <SIZE|adaptive>")]
+    [Description(TrackingSettings.GranularityHelp)]
+    public string? Granularity { get; init; }
+
+    [CommandOption("--tracking <write|access>")]
+    [Description(TrackingSettings.ModeHelp)]
+    public string? Tracking { get; init; }
+
+    [CommandOption("--max-chain <N>")]
+    [Description("With --incremental: deltas after a full image before the next full image (default 16). A full image is also taken once the deltas hold as many bytes as the memory.")]
+    public int? MaxChain { get; init; }
+
+    /// <summary>Dirty tracking for the child, or null without --incremental.</summary>
+    public Tracking.TrackingOptions? TrackingOptions() => TrackingSettings.Create(Incremental, Granularity, Tracking);
+
+    /// <summary>When deltas give way to a full image.</summary>
+    public Sessions.IncrementalPolicy IncrementalPolicy() => new() { MaxChainLength = MaxChain ?? 16 };
+
     public (long Ticks, long Microseconds) CheckpointPolicy()
     {
         if (CheckpointEvery is null) return (0, 0);
@@ -42,13 +64,12 @@ internal abstract class CheckpointSettings : CommandSettings
     }
 
     /// <summary>A run with this host clock and these checkpoint options.</summary>
-    public ComponentRun CreateRun(bool virtualTime, bool plain, long startMicroseconds = 0, int firstSequence = 1,
-        Sessions.IncrementalPolicy? policy = null, bool incremental = false)
+    public ComponentRun CreateRun(bool virtualTime, bool plain, long startMicroseconds = 0, int firstSequence = 1)
     {
         var (everyTicks, everyUs) = CheckpointPolicy();
-        return new ComponentRun(virtualTime, startMicroseconds, plain, policy)
+        return new ComponentRun(virtualTime, startMicroseconds, plain, IncrementalPolicy())
         {
-            Incremental = incremental,
+            Incremental = Incremental,
             FirstSequence = firstSequence,
             CheckpointEveryTicks = everyTicks,
             CheckpointEveryMicroseconds = everyUs,
@@ -63,6 +84,8 @@ internal abstract class CheckpointSettings : CommandSettings
         if (CheckpointEvery is not null && !(long.TryParse(CheckpointEvery, out long n) && n > 0) && !(Duration.TryParseMicroseconds(CheckpointEvery, out long us) && us > 0))
             return ValidationResult.Error($"--checkpoint-every: '{CheckpointEvery}' is neither a positive tick count nor a duration (examples: 5, 500ms, 2s)");
         if (Codecs.Problem(Compress, Codec) is { } codec) return ValidationResult.Error(codec);
+        if (MaxChain is not null && (!Incremental || MaxChain < 0)) return ValidationResult.Error("--max-chain needs --incremental and a count of 0 or more");
+        if (TrackingSettings.Validate(Incremental, Granularity, Tracking) is { Successful: false } tracking) return tracking;
         return ValidationResult.Success();
     }
 }

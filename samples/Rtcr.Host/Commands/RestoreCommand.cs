@@ -73,7 +73,11 @@ internal sealed class RestoreCommand : Command<RestoreCommand.Settings>
         // Restored stopped: the state is read, the tick count taken and the clock restarted at the
         // image's time before the child runs, so --ticks N is exactly N more ticks, the .state dump is of
         // the restored state, and the time spent restoring does not reach the child as a clock jump.
-        var child = run.Host.Restore(image, ComponentCatalog.Create, leaveStopped: true);
+        // With --incremental the restored child is tracked again; when its images go next to the one it
+        // came from, its first checkpoint is a delta of that image and the chain goes on.
+        bool sameDirectory = Path.GetFullPath(Path.GetDirectoryName(Path.GetFullPath(settings.Image))!) == Path.GetFullPath(settings.Out);
+        var child = run.Host.Restore(image, ComponentCatalog.Create, settings.TrackingOptions(),
+            continueChainAs: settings.Incremental && sameDirectory ? Path.GetFileName(settings.Image) : null, leaveStopped: true);
         Console.Error.WriteLine($"restored '{child.Label}' from {settings.Image} at t={image.Manifest.ClockMicroseconds / 1000} ms: {child.Sessions.Count} sessions, {child.Env.Domain.Caps.Used} capabilities, {image.MemoryBytes} bytes of memory{(settings.LeaveStopped ? " (stopped)" : "")}");
         if (settings.StateOut is not null) File.WriteAllText(settings.StateOut, ChildState.Dump(run.Host, child));
         using var resumed = new ManualResetEventSlim();

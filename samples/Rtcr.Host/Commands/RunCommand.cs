@@ -12,10 +12,8 @@ internal sealed class RunCommand : Command<RunSettings>
         string config = settings.ConfigFile is null ? ComponentCatalog.DefaultConfig(settings.Component) : File.ReadAllText(settings.ConfigFile);
         // First-use work (JIT, serializer setup) before the child starts, not in its first checkpoint's pause.
         if ((settings.CheckpointEvery is not null || settings.Control is not null) && !settings.NoWarmUp) Sessions.CheckpointWarmUp.Ensure();
-        var policy = new Sessions.IncrementalPolicy { MaxChainLength = settings.MaxChain ?? 16 };
-        using var run = settings.CreateRun(settings.VirtualTime, settings.Plain, policy: policy, incremental: settings.Incremental);
-        var tracking = TrackingSettings.Create(settings.Incremental, settings.Granularity, settings.Tracking);
-        var child = run.Host.Start(program, config, settings.ChildOptions(tracking));
+        using var run = settings.CreateRun(settings.VirtualTime, settings.Plain);
+        var child = run.Host.Start(program, config, settings.ChildOptions(settings.TrackingOptions()));
         using var control = settings.Control is null ? null : new ControlServer(settings.Control, path => run.CheckpointNow(child, path.Length == 0 ? null : path));
         long? duration = settings.For is null ? null : Duration.ParseMicroseconds(settings.For, "--for");
         long? ticks = settings.Ticks ?? (duration is null ? 10 : null);

@@ -35,22 +35,6 @@ internal sealed class RunSettings : CheckpointSettings
     [Description("Capability quota of the child's PD (default 1000).")]
     public long? CapQuota { get; init; }
 
-    [CommandOption("--incremental")]
-    [Description("Track the child's RAM (designated dataspaces, dirty tracking through faults) and write deltas after the first full image; see docs/incremental.md.")]
-    public bool Incremental { get; init; }
-
-    [CommandOption("--granularity <SIZE|adaptive>")]
-    [Description(TrackingSettings.GranularityHelp)]
-    public string? Granularity { get; init; }
-
-    [CommandOption("--tracking <write|access>")]
-    [Description(TrackingSettings.ModeHelp)]
-    public string? Tracking { get; init; }
-
-    [CommandOption("--max-chain <N>")]
-    [Description("With --incremental: deltas after a full image before the next full image (default 16). A full image is also taken once the deltas hold as many bytes as the memory.")]
-    public int? MaxChain { get; init; }
-
     [CommandOption("--digest")]
     [Description("Print a digest of the component's memory when the run ends.")]
     public bool Digest { get; init; }
@@ -82,8 +66,6 @@ internal sealed class RunSettings : CheckpointSettings
         if (RamQuota is not null && !(ByteSize.TryParse(RamQuota, out long ram) && ram >= 1024 * 1024))
             return ValidationResult.Error($"--ram-quota: '{RamQuota}' is not a size of at least 1M (examples: 512M, 2G)");
         if (CapQuota is < 16) return ValidationResult.Error("--cap-quota must be at least 16");
-        if (MaxChain is not null && (!Incremental || MaxChain < 0)) return ValidationResult.Error("--max-chain needs --incremental and a count of 0 or more");
-        if (TrackingSettings.Validate(Incremental, Granularity, Tracking) is { Successful: false } tracking) return tracking;
         return ValidationResult.Success();
     }
 }
