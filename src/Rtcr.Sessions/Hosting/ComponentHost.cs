@@ -216,7 +216,8 @@ public sealed class ComponentHost : IDisposable
     /// <param name="programs">Finds the component's code by the program name stored in the image.</param>
     /// <param name="tracking">Dirty tracking for the restored child, or null.</param>
     /// <param name="continueChainAs">File name of the image restored from, when deltas should continue its chain.</param>
-    public Child Restore(CheckpointImage image, Func<string, IComponentProgram> programs, TrackingOptions? tracking, string? continueChainAs = null)
+    /// <param name="resume">False leaves the restored child frozen (one <see cref="ProtectionDomain.Freeze"/> the caller undoes with <see cref="ProtectionDomain.Thaw"/>): a migration target holds it until the source has stopped its copy.</param>
+    public Child Restore(CheckpointImage image, Func<string, IComponentProgram> programs, TrackingOptions? tracking, string? continueChainAs = null, bool resume = true)
     {
         var m = image.Manifest;
         if (Kernel.Clock.NowMicroseconds < m.ClockMicroseconds && Kernel.Clock.IsVirtual)
@@ -262,7 +263,7 @@ public sealed class ComponentHost : IDisposable
             lock (_lock) _chains[pd] = chain;
         }
         Watch(pd.Entrypoint);
-        pd.Thaw();
+        if (resume) pd.Thaw();
         return new Child(program, env, options);
     }
 
