@@ -22,14 +22,15 @@ public sealed class LocalNode : IDisposable
     public LocalNode(NodeOptions options)
     {
         Options = options;
+        Name = options.Name;
         Incoming = new IncomingMigrations(this);
     }
 
     /// <summary>How the node runs.</summary>
     public NodeOptions Options { get; }
 
-    /// <summary>The node's name.</summary>
-    public string Name => Options.Name;
+    /// <summary>The node's name (an agent bound to port 0 may name itself after the port it got).</summary>
+    public string Name { get; set; }
 
     /// <summary>The address the node listens on (set once it is bound).</summary>
     public string Address { get; set; } = "";

@@ -54,7 +54,8 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             if (node.Options.Faults.KillAfterChunks > 0 && Interlocked.Increment(ref _chunks) >= node.Options.Faults.KillAfterChunks)
             {
                 Console.Error.WriteLine($"fault injected: node '{node.Name}' kills itself after {_chunks} chunks");
-                Environment.Exit(137);
+                // SIGKILL, like a crashed machine: no shutdown code runs, connections just break.
+                Process.GetCurrentProcess().Kill();
             }
         }
         var bytes = assembler.Result();

@@ -44,6 +44,10 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
         try
         {
             await Phase($"migration {_id}: '{c.Name}' from {node.Name} to {target.Address} ({(request.Live ? "live" : "cold")})");
+            // Reach the target (and open the connection) before anything pauses the child: an unreachable
+            // target or a refused token fails here, with the child untouched.
+            var info = await target.Client.GetInfoAsync(new InfoRequest(), deadline: Deadline(), cancellationToken: cancel);
+            await Phase($"target node '{info.Name}' reached");
             if (request.Live) rounds = await PrecopyAsync(c, target, cancel);
             // The final round: the child stays frozen from here until the decision.
             pd.Freeze();
