@@ -44,6 +44,11 @@ public sealed class LocalNode : IDisposable
     /// <summary>Migrations this node is the target of.</summary>
     public IncomingMigrations Incoming { get; }
 
+    private long _chunksSent;
+
+    /// <summary>Counts a chunk this node sent as a migration source; returns the count (fault injection counts node-wide).</summary>
+    internal long CountChunkSent() => Interlocked.Increment(ref _chunksSent);
+
     /// <summary>Milliseconds since the node started.</summary>
     public long UptimeMs => _uptime.ElapsedMilliseconds;
 

@@ -30,6 +30,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         public string SourceAddress { get; } = sourceAddress;
         public SortedDictionary<int, CheckpointImage> Images { get; } = new();
         public HostedComponent? Prepared { get; set; }
+        public bool Preparing { get; set; }
         public long LastActivity { get; set; } = Stopwatch.GetTimestamp();
     }
 
@@ -87,13 +88,54 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         lock (_lock)
         {
             if (!_staged.TryGetValue(id, out staged!)) throw new KeyNotFoundException($"node '{node.Name}' received nothing of migration {id}");
-            if (staged.Prepared is not null) throw new InvalidOperationException($"migration {id} is already restored");
+            if (staged.Prepared is not null || staged.Preparing) throw new InvalidOperationException($"migration {id} is already restored");
             if (staged.Images.Count != images || staged.Images.Keys.Last() != images - 1)
                 throw new ImageTransferException($"migration {id}: {images} images sent, {staged.Images.Count} received");
             chain = staged.Images.Values.ToArray();
-            staged.LastActivity = Stopwatch.GetTimestamp();
+            // The watcher leaves a migration alone while its restore runs.
+            staged.Preparing = true;
         }
         var watch = Stopwatch.StartNew();
+        HostedComponent component;
+        string stamp;
+        ulong digest;
+        try
+        {
+            (component, digest, stamp) = Restore(staged, chain);
+        }
+        catch
+        {
+            lock (_lock)
+            {
+                staged.Preparing = false;
+                staged.LastActivity = Stopwatch.GetTimestamp();
+            }
+            throw;
+        }
+        bool aborted;
+        lock (_lock)
+        {
+            // An abort that came in during the restore removed the migration: its component must not stay.
+            aborted = !_staged.TryGetValue(id, out var current) || !ReferenceEquals(current, staged);
+            staged.Preparing = false;
+            if (!aborted)
+            {
+                staged.Prepared = component;
+                staged.Images.Clear();
+                staged.LastActivity = Stopwatch.GetTimestamp();
+            }
+        }
+        if (aborted)
+        {
+            node.Remove(component);
+            throw new InvalidOperationException($"migration {id} was aborted while its component was restored");
+        }
+        return new PrepareReply { Digest = digest, StampCheck = stamp, RestoreMs = watch.Elapsed.TotalMilliseconds };
+    }
+
+    // Restores the folded chain into a new host, frozen, and registers it on the node as prepared.
+    private (HostedComponent Component, ulong Digest, string Stamp) Restore(Staged staged, CheckpointImage[] chain)
+    {
         var image = ImageChain.Fold(chain);
         var host = node.CreateHost(staged.Component, image.Manifest.ClockMicroseconds);
         HostedComponent component;
@@ -107,26 +149,18 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             host.Dispose();
             throw;
         }
-        string stamp;
-        ulong digest;
         try
         {
-            digest = ChildMemory.Digest(component.Child);
-            stamp = node.Options.Verify?.Invoke(component.Child) ?? "";
+            ulong digest = ChildMemory.Digest(component.Child);
+            string stamp = node.Options.Verify?.Invoke(component.Child) ?? "";
             node.Add(component);
+            return (component, digest, stamp);
         }
         catch
         {
             component.Dispose();
             throw;
         }
-        lock (_lock)
-        {
-            staged.Prepared = component;
-            staged.Images.Clear();
-            staged.LastActivity = Stopwatch.GetTimestamp();
-        }
-        return new PrepareReply { Digest = digest, StampCheck = stamp, RestoreMs = watch.Elapsed.TotalMilliseconds };
     }
 
     /// <summary>Resumes the prepared component: the source has stopped its copy. Repeating it is harmless.</summary>
@@ -177,6 +211,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
                 lock (_lock)
                 {
                     if (!_staged.TryGetValue(staged.Id, out var current) || !ReferenceEquals(current, staged)) return;
+                    if (staged.Preparing) continue;
                     if (Stopwatch.GetElapsedTime(staged.LastActivity) < lease) continue;
                     prepared = staged.Prepared;
                     if (prepared is null)

@@ -20,7 +20,6 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _images;
     private long _bytesSent;
-    private int _chunksSent;
 
     /// <summary>Runs the migration; returns its summary.</summary>
     /// <exception cref="MigrationException">It was aborted; the component runs on the source as before.</exception>
@@ -162,12 +161,12 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
         int chunkBytes = request.ChunkBytes > 0 ? request.ChunkBytes : ImageChunker.DefaultChunkBytes;
         foreach (var chunk in ImageChunker.Split(bytes, _id, sequence, chunkBytes, header))
         {
-            if (++_chunksSent == node.Options.Faults.CorruptChunk)
+            if (node.CountChunkSent() == node.Options.Faults.CorruptChunk)
             {
                 var damaged = chunk.Data.ToByteArray();
                 damaged[damaged.Length / 2] ^= 0x5A;
                 chunk.Data = Google.Protobuf.ByteString.CopyFrom(damaged);
-                Console.Error.WriteLine($"fault injected: chunk {_chunksSent} of migration {_id} corrupted in transit");
+                Console.Error.WriteLine($"fault injected: chunk {node.Options.Faults.CorruptChunk} sent by node '{node.Name}' corrupted in transit");
             }
             await call.RequestStream.WriteAsync(chunk, cancel);
             done += chunk.Data.Length;
