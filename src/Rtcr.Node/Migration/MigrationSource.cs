@@ -20,6 +20,7 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _images;
     private long _bytesSent;
+    private TimeSpan _lastSend;
 
     /// <summary>Runs the migration; returns its summary.</summary>
     /// <exception cref="MigrationException">It was aborted; the component runs on the source as before.</exception>
@@ -59,7 +60,7 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
             rounds++;
             await emit(new MigrationEvent
             {
-                Round = new RoundStats { Round = rounds, IsDelta = image.IsDelta, BytesSent = sent, Seconds = (_clock.Elapsed - roundStart).TotalSeconds, Final = true },
+                Round = new RoundStats { Round = rounds, IsDelta = image.IsDelta, BytesSent = sent, Seconds = (_clock.Elapsed - roundStart).TotalSeconds, SendSeconds = _lastSend.TotalSeconds, Final = true },
             });
             await Phase("restoring on the target");
             prepared = await target.Client.PrepareRestoreAsync(new PrepareRequest { MigrationId = _id, Images = _images }, deadline: Deadline(), cancellationToken: cancel);
@@ -139,6 +140,7 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
                     IsDelta = image.IsDelta,
                     BytesSent = sent,
                     Seconds = seconds,
+                    SendSeconds = _lastSend.TotalSeconds,
                     DirtyBytesPerSecond = dirty / Math.Max(seconds, 1e-6),
                     DirtyBytes = dirty,
                     EstimatedDowntimeMs = estimate.TotalMilliseconds,
@@ -156,6 +158,7 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
     {
         int sequence = _images;
         var header = new ImageChunk { Component = c.Name, SourceNode = node.Name, SourceAddress = node.Address };
+        var started = _clock.Elapsed;
         using var call = target.Client.ReceiveImage(deadline: Deadline(), cancellationToken: cancel);
         long done = 0;
         int chunkBytes = request.ChunkBytes > 0 ? request.ChunkBytes : ImageChunker.DefaultChunkBytes;
@@ -174,6 +177,7 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
         }
         await call.RequestStream.CompleteAsync();
         await call.ResponseAsync;
+        _lastSend = _clock.Elapsed - started;
         _images++;
         _bytesSent += bytes.Length;
         return bytes.Length;
