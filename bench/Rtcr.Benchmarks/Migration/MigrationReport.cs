@@ -54,7 +54,7 @@ public static class MigrationReport
         {
             long rate = Math.Max(1, workingSet * permille / 1000 / 8);
             string config = string.Create(CultureInfo.InvariantCulture, $"<config working_set=\"{workingSetMiB}M\" pattern=\"sequential\" rate=\"{rate}\" interval_ms=\"1000\"/>");
-            a.Node.Start("memory_writer", "w", config, tracked: true);
+            a.Node.Start("memory_writer", "w", config, tracked: true, ramQuota: workingSet + (16L << 20));
             await Task.Delay(1000);
             var cold = await MigrateAsync(ca, "w", b.Address, live: false, maxDowntimeMs);
             await Task.Delay(1000);

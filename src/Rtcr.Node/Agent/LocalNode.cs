@@ -66,7 +66,12 @@ public sealed class LocalNode : IDisposable
 
     /// <summary>Starts a component.</summary>
     /// <exception cref="ArgumentException">The name is taken or empty.</exception>
-    public HostedComponent Start(string program, string? name, string? config, bool tracked)
+    /// <param name="program">The program's name.</param>
+    /// <param name="name">Instance name; the program's name when null or empty.</param>
+    /// <param name="config">ROM "config"; the program's default when null or empty.</param>
+    /// <param name="tracked">Track its RAM (live migration needs it).</param>
+    /// <param name="ramQuota">RAM quota in bytes; 0 for the default.</param>
+    public HostedComponent Start(string program, string? name, string? config, bool tracked, long ramQuota = 0)
     {
         name = string.IsNullOrEmpty(name) ? program : name;
         var code = Options.Programs(program);
@@ -81,7 +86,7 @@ public sealed class LocalNode : IDisposable
         {
             host = CreateHost(name, 0);
             var child = host.Start(code, string.IsNullOrEmpty(config) ? Options.DefaultConfig(program) : config,
-                new ChildOptions { Tracking = tracked ? Options.Tracking : null });
+                new ChildOptions { Tracking = tracked ? Options.Tracking : null, RamQuota = ramQuota > 0 ? ramQuota : new ChildOptions().RamQuota });
             var component = new HostedComponent(name, host, child, tracked, ComponentState.Running);
             lock (_lock) _components[name] = component;
             return component;

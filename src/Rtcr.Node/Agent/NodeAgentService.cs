@@ -19,7 +19,7 @@ public sealed class NodeAgentService(LocalNode node) : NodeAgent.NodeAgentBase
 
     /// <inheritdoc />
     public override Task<ComponentInfo> Start(StartRequest request, ServerCallContext context) =>
-        Map(() => Task.FromResult(node.Describe(node.Start(request.Program, request.Name, request.Config, request.Tracked))));
+        Map(() => Task.FromResult(node.Describe(node.Start(request.Program, request.Name, request.Config, request.Tracked, request.RamQuota))));
 
     /// <inheritdoc />
     public override Task<ListReply> List(ListRequest request, ServerCallContext context)

@@ -31,6 +31,10 @@ internal sealed class StartCommand : AsyncCommand<StartCommand.Settings>
         [Description("Track the component's RAM, so that it can be migrated live.")]
         public bool Tracked { get; init; }
 
+        [CommandOption("--ram-quota <SIZE>")]
+        [Description("RAM quota (default 256M); a working set near or above 256M needs more.")]
+        public string? RamQuota { get; init; }
+
         public override ValidationResult Validate() =>
             On.Length == 0 ? ValidationResult.Error("--on <NODE> is required") : ValidationResult.Success();
     }
@@ -44,6 +48,8 @@ internal sealed class StartCommand : AsyncCommand<StartCommand.Settings>
             Name = settings.Name ?? "",
             Config = settings.Config is null ? "" : File.ReadAllText(settings.Config),
             Tracked = settings.Tracked,
+            RamQuota = settings.RamQuota is null ? 0
+                : ByteSize.TryParse(settings.RamQuota, out long quota) && quota > 0 ? quota : throw new ArgumentException($"--ram-quota: '{settings.RamQuota}' is not a size"),
         }, cancellationToken: cancellationToken);
         AnsiConsole.MarkupLineInterpolated($"started [bold]{info.Name}[/] ({info.Program}) on node {info.Node}{(info.Tracked ? ", tracked" : "")}");
         return 0;
