@@ -31,6 +31,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         public SortedDictionary<int, CheckpointImage> Images { get; } = new();
         public HostedComponent? Prepared { get; set; }
         public bool Preparing { get; set; }
+        public bool SourceAnswered { get; set; }
         public long LastActivity { get; set; } = Stopwatch.GetTimestamp();
     }
 
@@ -52,6 +53,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         while (await chunks.MoveNext(cancel))
         {
             assembler.Add(chunks.Current);
+            Touch(assembler.MigrationId);
             if (node.Options.Faults.KillAfterChunks > 0 && Interlocked.Increment(ref _chunks) >= node.Options.Faults.KillAfterChunks)
             {
                 Console.Error.WriteLine($"fault injected: node '{node.Name}' kills itself after {_chunks} chunks");
@@ -76,6 +78,13 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             staged.LastActivity = Stopwatch.GetTimestamp();
         }
         return bytes.Length;
+    }
+
+    // A migration whose images are still arriving is making progress.
+    private void Touch(string id)
+    {
+        lock (_lock)
+            if (_staged.TryGetValue(id, out var staged)) staged.LastActivity = Stopwatch.GetTimestamp();
     }
 
     /// <summary>Folds the received images and restores the component, frozen.</summary>
@@ -214,14 +223,24 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
                     if (staged.Preparing) continue;
                     if (Stopwatch.GetElapsedTime(staged.LastActivity) < lease) continue;
                     prepared = staged.Prepared;
-                    if (prepared is null)
-                    {
-                        _staged.Remove(staged.Id);
-                        Console.Error.WriteLine($"migration {staged.Id}: no progress for {lease.TotalSeconds:F0} s, received images dropped");
-                        return;
-                    }
                 }
                 var outcome = await AskSourceAsync(staged);
+                if (prepared is null)
+                {
+                    // Nothing restored yet: while the source is still at it (a long pre-copy round), keep
+                    // the images; otherwise (aborted, unknown, or unreachable) nothing can use them, since
+                    // the source cannot commit without a successful restore here.
+                    if (outcome == MigrationOutcome.Pending && staged.SourceAnswered) continue;
+                    bool dropped;
+                    lock (_lock)
+                    {
+                        // A restore may have started while the source was asked: then it decides.
+                        dropped = !staged.Preparing && staged.Prepared is null && _staged.Remove(staged.Id);
+                    }
+                    if (!dropped) continue;
+                    Console.Error.WriteLine($"migration {staged.Id}: no progress for {lease.TotalSeconds:F0} s and the source says {outcome.ToString().ToLowerInvariant()}: received images dropped");
+                    return;
+                }
                 Console.Error.WriteLine($"migration {staged.Id}: waited {lease.TotalSeconds:F0} s for the source's decision, source says {outcome.ToString().ToLowerInvariant()}");
                 switch (outcome)
                 {
@@ -243,11 +262,13 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
 
     private async Task<MigrationOutcome> AskSourceAsync(Staged staged)
     {
+        staged.SourceAnswered = false;
         try
         {
             using var source = new NodeConnection(staged.SourceAddress, node.Options.Token);
             var reply = await source.Client.MigrationOutcomeAsync(new MigrationRef { MigrationId = staged.Id },
                 deadline: DateTime.UtcNow + node.Options.CallTimeout, cancellationToken: _stopping.Token);
+            staged.SourceAnswered = true;
             return Enum.TryParse<MigrationOutcome>(reply.Outcome, ignoreCase: true, out var o) ? o : MigrationOutcome.Pending;
         }
         catch (RpcException ex)
