@@ -48,7 +48,7 @@ public static class MigrationReport
         a.Node.Stop("warmup");
 
         long workingSet = (long)workingSetMiB << 20;
-        var table = new TextTable("dirty rate", "mode", "rounds", "bytes sent", "total", "downtime", "live/cold downtime", "stream MB/s");
+        var table = new TextTable("dirty rate", "mode", "rounds", "bytes sent", "total", "downtime", "of it: final round", "of it: restore", "live/cold downtime", "stream MB/s");
         var streamRates = new List<double>();
         foreach (int permille in ratesPermille)
         {
@@ -68,6 +68,7 @@ public static class MigrationReport
                 streamRates.Add(mbps);
                 table.Add(pct, mode, r.Summary.Rounds.ToString(CultureInfo.InvariantCulture), Fmt.MiB(r.Summary.BytesSent) + " MiB",
                     Fmt.N(r.Summary.TotalMs, 0) + " ms", Fmt.N(r.Summary.DowntimeMs, 1) + " ms",
+                    Fmt.N(r.Summary.FinalRoundMs, 1) + " ms", Fmt.N(r.Summary.RestoreMs, 1) + " ms",
                     mode == "live" ? (live.Summary.DowntimeMs / cold.Summary.DowntimeMs).ToString("P1", CultureInfo.InvariantCulture) : "",
                     mbps.ToString("F0", CultureInfo.InvariantCulture));
             }

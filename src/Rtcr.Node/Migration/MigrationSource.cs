@@ -21,6 +21,7 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
     private int _images;
     private long _bytesSent;
     private TimeSpan _lastSend;
+    private TimeSpan _finalRound;
 
     /// <summary>Runs the migration; returns its summary.</summary>
     /// <exception cref="MigrationException">It was aborted; the component runs on the source as before.</exception>
@@ -58,6 +59,7 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
             digest = ChildMemory.Digest(c.Child);
             long sent = await SendAsync(target, c, LocalNode.Serialize(image), cancel);
             rounds++;
+            _finalRound = _clock.Elapsed - roundStart;
             await emit(new MigrationEvent
             {
                 Round = new RoundStats { Round = rounds, IsDelta = image.IsDelta, BytesSent = sent, Seconds = (_clock.Elapsed - roundStart).TotalSeconds, SendSeconds = _lastSend.TotalSeconds, Final = true },
@@ -110,6 +112,8 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
             TargetDigest = prepared.Digest,
             StampCheck = prepared.StampCheck,
             Confirmed = confirmed,
+            RestoreMs = prepared.RestoreMs,
+            FinalRoundMs = _finalRound.TotalMilliseconds,
         };
     }
 

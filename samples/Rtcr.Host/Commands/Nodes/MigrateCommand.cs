@@ -174,7 +174,7 @@ internal sealed class MigrateCommand : AsyncCommand<MigrateCommand.Settings>
         summary.AddRow("rounds", s.Rounds.ToString(CultureInfo.InvariantCulture));
         summary.AddRow("bytes sent", Bytes(s.BytesSent));
         summary.AddRow("total time", $"{s.TotalMs:F1} ms");
-        summary.AddRow("downtime (measured)", $"{s.DowntimeMs:F1} ms");
+        summary.AddRow("downtime (measured)", $"{s.DowntimeMs:F1} ms (final round {s.FinalRoundMs:F1} ms, restore on the target {s.RestoreMs:F1} ms)");
         summary.AddRow("memory", match ? $"[green]restored = paused source ({s.TargetDigest:x16})[/]" : $"[red]MISMATCH {s.SourceDigest:x16} vs {s.TargetDigest:x16}[/]");
         if (s.StampCheck.Length > 0) summary.AddRow("stamp check", Markup.Escape(s.StampCheck));
         summary.AddRow("target confirmed resume", s.Confirmed ? "yes" : "[yellow]not yet (it asks the source after its lease)[/]");
