@@ -110,4 +110,25 @@ public sealed class ColdMigrationTests
         Assert.Equal(Enumerable.Range(1, all.Length).Select(i => (long)i), all);
         Assert.Equal("running", Assert.Single(await Migrations.ListAsync(cb)).State);
     }
+
+    [Fact]
+    public async Task Pre_copy_rounds_longer_than_the_target_lease_keep_the_received_images()
+    {
+        using var cluster = new Cluster();
+        // The source waits 1.5 s before each further image; the target's lease is 300 ms. The target
+        // must ask the source (pending) instead of dropping what it has.
+        var a = cluster.Start("a", "--fault", "delay-images-ms:1500");
+        var b = cluster.Start("b", "--lease", "300ms");
+        using var ca = a.Connect(cluster.Token);
+        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep, Tracked = true });
+        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+
+        var result = await Migrations.RunAsync(ca, new MigrateRequest { Component = "sheep_counter", Target = b.Address, Live = true, MaxRounds = 2, MaxDowntimeMs = 0.001 });
+        Assert.Equal(3, result.Summary.Rounds);
+        Assert.Equal(result.Summary.SourceDigest, result.Summary.TargetDigest);
+        Assert.Contains("the source says pending: received images kept", b.Errors);
+        NodeProcess.WaitUntil(() => b.Sheep().Count >= 3, "3 sheep on b");
+        var all = a.Sheep().Concat(b.Sheep()).ToArray();
+        Assert.Equal(Enumerable.Range(1, all.Length).Select(i => (long)i), all);
+    }
 }

@@ -62,7 +62,8 @@ public sealed class ProtocolTests
     [Fact]
     public void Fault_specs_parse_or_fail_clearly()
     {
-        var plan = FaultPlan.Parse("kill-after-chunks:3, corrupt-chunk:2,drop-commit");
+        var plan = FaultPlan.Parse("kill-after-chunks:3, corrupt-chunk:2,drop-commit,delay-images-ms:40");
+        Assert.Equal(40, plan.DelayImagesMs);
         Assert.Equal(3, plan.KillAfterChunks);
         Assert.Equal(2, plan.CorruptChunk);
         Assert.True(plan.DropCommit);

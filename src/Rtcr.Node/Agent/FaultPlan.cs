@@ -12,10 +12,13 @@ public sealed record FaultPlan
     /// <summary>As source: flip a byte in this chunk (1-based) of the first image after its checksum was taken (0 = never).</summary>
     public int CorruptChunk { get; init; }
 
+    /// <summary>As source: wait this long before sending each image after the first (a slow pre-copy round; 0 = never).</summary>
+    public int DelayImagesMs { get; init; }
+
     /// <summary>As source: never send the commit to the target, so that it has to ask for the outcome.</summary>
     public bool DropCommit { get; init; }
 
-    /// <summary>Parses <c>kill-after-chunks:N</c>, <c>corrupt-chunk:N</c>, <c>drop-commit</c> (comma-separated).</summary>
+    /// <summary>Parses <c>kill-after-chunks:N</c>, <c>corrupt-chunk:N</c>, <c>drop-commit</c>, <c>delay-images-ms:N</c> (comma-separated).</summary>
     /// <exception cref="FormatException">Unknown fault.</exception>
     public static FaultPlan Parse(string? spec)
     {
@@ -29,7 +32,8 @@ public sealed record FaultPlan
                 "kill-after-chunks" => plan with { KillAfterChunks = Positive(part, value) },
                 "corrupt-chunk" => plan with { CorruptChunk = Positive(part, value) },
                 "drop-commit" => plan with { DropCommit = true },
-                _ => throw new FormatException($"unknown fault '{part}' (kill-after-chunks:N, corrupt-chunk:N, drop-commit)"),
+                "delay-images-ms" => plan with { DelayImagesMs = Positive(part, value) },
+                _ => throw new FormatException($"unknown fault '{part}' (kill-after-chunks:N, corrupt-chunk:N, drop-commit, delay-images-ms:N)"),
             };
         }
         return plan;

@@ -230,7 +230,11 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
                     // Nothing restored yet: while the source is still at it (a long pre-copy round), keep
                     // the images; otherwise (aborted, unknown, or unreachable) nothing can use them, since
                     // the source cannot commit without a successful restore here.
-                    if (outcome == MigrationOutcome.Pending && staged.SourceAnswered) continue;
+                    if (outcome == MigrationOutcome.Pending && staged.SourceAnswered)
+                    {
+                        Console.Error.WriteLine($"migration {staged.Id}: no chunk for {lease.TotalSeconds:F1} s, the source says pending: received images kept");
+                        continue;
+                    }
                     bool dropped;
                     lock (_lock)
                     {
@@ -238,10 +242,10 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
                         dropped = !staged.Preparing && staged.Prepared is null && _staged.Remove(staged.Id);
                     }
                     if (!dropped) continue;
-                    Console.Error.WriteLine($"migration {staged.Id}: no progress for {lease.TotalSeconds:F0} s and the source says {outcome.ToString().ToLowerInvariant()}: received images dropped");
+                    Console.Error.WriteLine($"migration {staged.Id}: no progress for {lease.TotalSeconds:F1} s and the source says {outcome.ToString().ToLowerInvariant()}: received images dropped");
                     return;
                 }
-                Console.Error.WriteLine($"migration {staged.Id}: waited {lease.TotalSeconds:F0} s for the source's decision, source says {outcome.ToString().ToLowerInvariant()}");
+                Console.Error.WriteLine($"migration {staged.Id}: waited {lease.TotalSeconds:F1} s for the source's decision, source says {outcome.ToString().ToLowerInvariant()}");
                 switch (outcome)
                 {
                     // Unknown: the source agent restarted, and the source copy died with the old process.

@@ -161,6 +161,7 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
     private async Task<long> SendAsync(NodeConnection target, HostedComponent c, byte[] bytes, CancellationToken cancel)
     {
         int sequence = _images;
+        if (sequence > 0 && node.Options.Faults.DelayImagesMs > 0) await Task.Delay(node.Options.Faults.DelayImagesMs, cancel);
         var header = new ImageChunk { Component = c.Name, SourceNode = node.Name, SourceAddress = node.Address };
         var started = _clock.Elapsed;
         using var call = target.Client.ReceiveImage(deadline: Deadline(), cancellationToken: cancel);
