@@ -100,6 +100,7 @@ internal sealed class MigrateCommand : AsyncCommand<MigrateCommand.Settings>
     private static async Task<MigrationSummary?> ShowProgressAsync(AsyncServerStreamingCall<MigrationEvent> call, List<RoundStats> rounds, Settings settings, CancellationToken cancel)
     {
         MigrationSummary? summary = null;
+        var phases = new List<string>();
         await AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
             .StartAsync(async ctx =>
             {
@@ -119,12 +120,17 @@ internal sealed class MigrateCommand : AsyncCommand<MigrateCommand.Settings>
                             roundTask?.Increment(1);
                             if (e.Round.Final && roundTask is not null) roundTask.Value = roundTask.MaxValue;
                             break;
+                        case MigrationEvent.EventOneofCase.Phase:
+                            phases.Add(e.Phase);
+                            break;
                         case MigrationEvent.EventOneofCase.Summary:
                             summary = e.Summary;
                             break;
                     }
                 }
             });
+        // Printed after the live display, which would garble lines written while it runs.
+        foreach (var phase in phases) AnsiConsole.MarkupLineInterpolated($"[grey]{phase}[/]");
         return summary;
     }
 
