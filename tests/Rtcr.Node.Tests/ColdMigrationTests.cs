@@ -131,4 +131,44 @@ public sealed class ColdMigrationTests
         var all = a.Sheep().Concat(b.Sheep()).ToArray();
         Assert.Equal(Enumerable.Range(1, all.Length).Select(i => (long)i), all);
     }
+
+    [Fact]
+    public async Task Killing_the_migrate_client_before_the_decision_aborts_and_the_source_runs_on()
+    {
+        using var cluster = new Cluster();
+        var a = cluster.Start("a", "--fault", "delay-images-ms:5000");
+        var b = cluster.Start("b");
+        using var ca = a.Connect(cluster.Token);
+        using var cb = b.Connect(cluster.Token);
+        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep, Tracked = true });
+        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+
+        // The source sends the full image, then waits 5 s before the next round: kill the CLI then.
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "rtcr.dll"), "migrate", "sheep_counter", "--from", a.Address, "--to", b.Address, "--live", "--max-rounds", "5", "--max-downtime", "1us", "--token-file", cluster.TokenFile, "--plain" })
+            psi.ArgumentList.Add(arg);
+        using var cli = System.Diagnostics.Process.Start(psi)!;
+        try
+        {
+            string? line;
+            do line = await cli.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(NodeProcess.Patience, TestContext.Current.CancellationToken);
+            while (line is not null && !line.StartsWith("round 1", StringComparison.Ordinal));
+            Assert.NotNull(line);
+        }
+        finally
+        {
+            cli.Kill(entireProcessTree: true);
+            await cli.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        NodeProcess.WaitUntil(() => a.Errors.Contains("aborted, 'sheep_counter' still runs on node 'a'", StringComparison.Ordinal), "a to abort the migration");
+        Assert.Equal("running", Assert.Single(await Migrations.ListAsync(ca)).State);
+        NodeProcess.WaitUntil(() => b.Errors.Contains("discarded on node 'b'", StringComparison.Ordinal), "b to discard the received images");
+        Assert.Empty(await Migrations.ListAsync(cb));
+        int before = a.Sheep().Count;
+        NodeProcess.WaitUntil(() => a.Sheep().Count >= before + 3, "3 more sheep on a");
+        var sheep = a.Sheep();
+        Assert.Equal(Enumerable.Range(1, sheep.Count).Select(i => (long)i), sheep);
+        Assert.Empty(b.Sheep());
+    }
 }
