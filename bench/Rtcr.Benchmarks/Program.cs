@@ -5,6 +5,7 @@ using Rtcr.Benchmarks.Checkpoint;
 using Rtcr.Benchmarks.Execution;
 using Rtcr.Benchmarks.Image;
 using Rtcr.Benchmarks.Tracking;
+using Rtcr.Benchmarks.Migration;
 
 namespace Rtcr.Benchmarks;
 
@@ -22,6 +23,7 @@ public static class Program
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- image-size [--sizes 16,64,256,1024] [--iterations N]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- incremental [--size 256] [--epochs 6] [--warmup 12] [--rate 100000]
               [--patterns sequential,random,hotspot] [--only sweep|dirty1|threaded] [--plot docs/incremental-tradeoff.png]
+          dotnet run -c Release --project bench/Rtcr.Benchmarks -- migration [--working-set 256] [--rates 1,10,100] [--max-downtime-ms 20]
         """;
 
     /// <summary>Runs the selected suite or measurement.</summary>
@@ -53,6 +55,10 @@ public static class Program
                 }
                 IncrementalMeasurement.Run(options);
                 return 0;
+            case "migration":
+                // --rates in tenths of a percent of the working set per second (1 = 0.1 %/s).
+                MigrationReport.RunAsync(Option(args, "--working-set", 256), List(args, "--rates", [1, 10, 100]), Option(args, "--max-downtime-ms", 20)).GetAwaiter().GetResult();
+                return 0;
             case "-h" or "--help" or "help":
                 Console.WriteLine(Usage);
                 return 0;
@@ -69,11 +75,13 @@ public static class Program
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static int[] Sizes(string[] args)
+    private static int[] Sizes(string[] args) => List(args, "--sizes", [16, 64, 256, 1024]);
+
+    private static int[] List(string[] args, string name, int[] fallback)
     {
-        int i = Array.IndexOf(args, "--sizes");
+        int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length
             ? args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray()
-            : [16, 64, 256, 1024];
+            : fallback;
     }
 }

@@ -1,4 +1,5 @@
 using Rtcr.Host.Commands;
+using Rtcr.Host.Commands.Nodes;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -28,6 +29,24 @@ app.Configure(config =>
     config.AddCommand<CompactCommand>("compact")
         .WithDescription("Fold an image chain (full image plus deltas) into one full image.")
         .WithExample("compact", "checkpoints/memory_writer-0005.rtcr");
+    config.AddCommand<NodeCommand>("node")
+        .WithDescription("Run a node agent: hosts components and serves the gRPC API for migration.")
+        .WithExample("node", "--listen", "127.0.0.1:7001", "--name", "a", "--token-file", "cluster.token");
+    config.AddCommand<StartCommand>("start")
+        .WithDescription("Start a component on a node agent.")
+        .WithExample("start", "sheep_counter", "--on", "127.0.0.1:7001", "--token-file", "cluster.token");
+    config.AddCommand<MigrateCommand>("migrate")
+        .WithDescription("Move a component from one node agent to another, cold or live (pre-copy).")
+        .WithExample("migrate", "memory_writer", "--from", "127.0.0.1:7001", "--to", "127.0.0.1:7002", "--live", "--max-downtime", "20ms", "--token-file", "cluster.token");
+    config.AddCommand<NodesCommand>("nodes")
+        .WithDescription("List node agents: name, component count, uptime.")
+        .WithExample("nodes", "--node", "127.0.0.1:7001", "--node", "127.0.0.1:7002", "--token-file", "cluster.token");
+    config.AddCommand<PsCommand>("ps")
+        .WithDescription("List the components of node agents.")
+        .WithExample("ps", "--node", "127.0.0.1:7001", "--node", "127.0.0.1:7002", "--token-file", "cluster.token");
+    config.AddCommand<LogsCommand>("logs")
+        .WithDescription("Follow LOG lines of components on node agents, labelled with the node.")
+        .WithExample("logs", "--node", "127.0.0.1:7001", "--node", "127.0.0.1:7002", "--token-file", "cluster.token");
     config.AddCommand<DemoCommand>("demo")
         .WithDescription("Run sheep_counter for a few ticks in virtual time.");
     config.SetExceptionHandler((ex, _) =>

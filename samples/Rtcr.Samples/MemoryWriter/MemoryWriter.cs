@@ -6,7 +6,7 @@ namespace Rtcr.Samples;
 /// <summary>
 /// A CPU thread writing to a working set in a configurable pattern at a configurable rate, used to
 /// measure dirty tracking and migration. Config:
-/// <c>&lt;config working_set="1M" pattern="sequential|random|hotspot" rate="100000" interval_ms="100" seed="1"/&gt;</c>
+/// <c>&lt;config working_set="1M" pattern="sequential|random|hotspot|stamp" rate="100000" interval_ms="100" seed="1"/&gt;</c>
 /// (rate in writes per second; one LOG line per timer tick with the write count so far).
 /// </summary>
 public sealed class MemoryWriter : IComponentProgram
@@ -34,10 +34,11 @@ public sealed class MemoryWriter : IComponentProgram
     {
         var config = ComponentConfig.Parse(Name, env.ReadRom(env.Session<IRomSession>("ROM", "config")));
         long size = config.Size("working_set", 1024 * 1024, 4096, 1L << 32);
-        var pattern = config.Choice("pattern", "sequential", "sequential", "random", "hotspot") switch
+        var pattern = config.Choice("pattern", "sequential", "sequential", "random", "hotspot", "stamp") switch
         {
             "random" => WritePattern.Random,
             "hotspot" => WritePattern.Hotspot,
+            "stamp" => WritePattern.Stamp,
             _ => WritePattern.Sequential,
         };
         long rate = config.Long("rate", 100_000, 1, 1_000_000_000);

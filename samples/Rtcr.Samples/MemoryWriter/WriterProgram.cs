@@ -26,6 +26,15 @@ internal sealed class WriterProgram : IThreadProgram
                 return StepResult.Continue;
             case 1: // one batch of writes, then sleep until the next batch is due
                 long words = r.R3 / sizeof(long);
+                if ((WritePattern)r.R4 == WritePattern.Stamp)
+                {
+                    long pages = StampCheck.Pages(r.R3);
+                    for (long i = 0; i < r.R6; i++, r.R0++)
+                        memory.Write(r.R2 + r.R0 % pages * StampCheck.PageSize, r.R0 / pages + 1);
+                    memory.Write(r.Sp + MemoryWriter.CountOffset, r.R0);
+                    r.R7 += r.R5;
+                    return StepResult.SleepUntil(r.R7);
+                }
                 for (long i = 0; i < r.R6; i++)
                 {
                     long word = (WritePattern)r.R4 switch

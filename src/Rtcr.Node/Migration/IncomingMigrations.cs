@@ -1,0 +1,292 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Rtcr.Checkpoint;
+using Rtcr.Image;
+using Rtcr.Node.Agent;
+using Rtcr.Node.Protos;
+using Rtcr.Node.Transport;
+using Rtcr.Sessions;
+
+namespace Rtcr.Node.Migration;
+
+/// <summary>
+/// The target side of migrations: images arrive (each checked chunk by chunk and parsed as soon as it is
+/// complete), are folded and restored into a frozen component when the source asks, and that component
+/// is resumed only on the source's commit, or discarded on its abort. A prepared component that hears
+/// nothing within the lease asks the source for its decision.
+/// </summary>
+public sealed class IncomingMigrations(LocalNode node) : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Staged> _staged = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _committed = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private long _chunks;
+
+    private sealed class Staged(string id, string component, string sourceAddress)
+    {
+        public string Id { get; } = id;
+        public string Component { get; } = component;
+        public string SourceAddress { get; } = sourceAddress;
+        public SortedDictionary<int, CheckpointImage> Images { get; } = new();
+        public HostedComponent? Prepared { get; set; }
+        public bool Preparing { get; set; }
+        public bool SourceAnswered { get; set; }
+        public long LastActivity { get; set; } = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Migrations in progress (received images or a prepared component).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock) return _staged.Count;
+        }
+    }
+
+    /// <summary>Receives one image of a migration; returns its size.</summary>
+    /// <exception cref="ImageTransferException">A chunk is corrupt or missing.</exception>
+    /// <exception cref="ImageFormatException">The image is not a valid image of this schema.</exception>
+    public async Task<long> ReceiveAsync(IAsyncStreamReader<ImageChunk> chunks, CancellationToken cancel)
+    {
+        var assembler = new ImageAssembler();
+        while (await chunks.MoveNext(cancel))
+        {
+            assembler.Add(chunks.Current);
+            Touch(assembler.MigrationId);
+            if (node.Options.Faults.KillAfterChunks > 0 && Interlocked.Increment(ref _chunks) >= node.Options.Faults.KillAfterChunks)
+            {
+                Console.Error.WriteLine($"fault injected: node '{node.Name}' kills itself after {_chunks} chunks");
+                // SIGKILL, like a crashed machine: no shutdown code runs, connections just break.
+                Process.GetCurrentProcess().Kill();
+            }
+        }
+        var bytes = assembler.Result();
+        var first = assembler.First!;
+        var image = ImageReader.Read(new MemoryStream(bytes, writable: false), $"migration {assembler.MigrationId} image {assembler.Sequence}", SessionRecorders.Schema);
+        lock (_lock)
+        {
+            if (!_staged.TryGetValue(assembler.MigrationId, out var staged))
+            {
+                if (assembler.Sequence != 0) throw new ImageTransferException($"migration {assembler.MigrationId}: image {assembler.Sequence} arrived before image 0");
+                if (string.IsNullOrEmpty(first.Component)) throw new ImageTransferException($"migration {assembler.MigrationId}: image 0 names no component");
+                _staged[assembler.MigrationId] = staged = new Staged(assembler.MigrationId, first.Component, first.SourceAddress);
+                _ = WatchAsync(staged);
+            }
+            if (staged.Prepared is not null) throw new InvalidOperationException($"migration {staged.Id} is already restored");
+            staged.Images[assembler.Sequence] = image;
+            staged.LastActivity = Stopwatch.GetTimestamp();
+        }
+        return bytes.Length;
+    }
+
+    // A migration whose images are still arriving is making progress.
+    private void Touch(string id)
+    {
+        lock (_lock)
+            if (_staged.TryGetValue(id, out var staged)) staged.LastActivity = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Folds the received images and restores the component, frozen.</summary>
+    /// <exception cref="KeyNotFoundException">Nothing was received for the migration.</exception>
+    /// <exception cref="ImageTransferException">Images are missing.</exception>
+    public PrepareReply Prepare(string id, int images)
+    {
+        Staged staged;
+        CheckpointImage[] chain;
+        lock (_lock)
+        {
+            if (!_staged.TryGetValue(id, out staged!)) throw new KeyNotFoundException($"node '{node.Name}' received nothing of migration {id}");
+            if (staged.Prepared is not null || staged.Preparing) throw new InvalidOperationException($"migration {id} is already restored");
+            if (staged.Images.Count != images || staged.Images.Keys.Last() != images - 1)
+                throw new ImageTransferException($"migration {id}: {images} images sent, {staged.Images.Count} received");
+            chain = staged.Images.Values.ToArray();
+            // The watcher leaves a migration alone while its restore runs.
+            staged.Preparing = true;
+        }
+        var watch = Stopwatch.StartNew();
+        HostedComponent component;
+        string stamp;
+        ulong digest;
+        try
+        {
+            (component, digest, stamp) = Restore(staged, chain);
+        }
+        catch
+        {
+            lock (_lock)
+            {
+                staged.Preparing = false;
+                staged.LastActivity = Stopwatch.GetTimestamp();
+            }
+            throw;
+        }
+        bool aborted;
+        lock (_lock)
+        {
+            // An abort that came in during the restore removed the migration: its component must not stay.
+            aborted = !_staged.TryGetValue(id, out var current) || !ReferenceEquals(current, staged);
+            staged.Preparing = false;
+            if (!aborted)
+            {
+                staged.Prepared = component;
+                staged.Images.Clear();
+                staged.LastActivity = Stopwatch.GetTimestamp();
+            }
+        }
+        if (aborted)
+        {
+            node.Remove(component);
+            throw new InvalidOperationException($"migration {id} was aborted while its component was restored");
+        }
+        return new PrepareReply { Digest = digest, StampCheck = stamp, RestoreMs = watch.Elapsed.TotalMilliseconds };
+    }
+
+    // Restores the folded chain into a new host, frozen, and registers it on the node as prepared.
+    private (HostedComponent Component, ulong Digest, string Stamp) Restore(Staged staged, CheckpointImage[] chain)
+    {
+        var image = ImageChain.Fold(chain);
+        var host = node.CreateHost(staged.Component, image.Manifest.ClockMicroseconds);
+        HostedComponent component;
+        try
+        {
+            var child = host.Restore(image, node.Options.Programs, node.Options.Tracking, leaveStopped: true);
+            component = new HostedComponent(staged.Component, host, child, tracked: true, ComponentState.Prepared);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        try
+        {
+            ulong digest = ChildMemory.Digest(component.Child);
+            string stamp = node.Options.Verify?.Invoke(component.Child) ?? "";
+            node.Add(component);
+            return (component, digest, stamp);
+        }
+        catch
+        {
+            component.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Resumes the prepared component: the source has stopped its copy. Repeating it is harmless.</summary>
+    /// <exception cref="KeyNotFoundException">The migration is unknown or was never prepared.</exception>
+    public void Commit(string id)
+    {
+        HostedComponent? prepared;
+        lock (_lock)
+        {
+            if (_committed.Contains(id)) return;
+            if (!_staged.TryGetValue(id, out var staged) || staged.Prepared is null) throw new KeyNotFoundException($"node '{node.Name}' has no prepared component of migration {id}");
+            prepared = staged.Prepared;
+            _staged.Remove(id);
+            _committed.Add(id);
+        }
+        if (!node.TryMove(prepared, ComponentState.Prepared, ComponentState.Running)) throw new InvalidOperationException($"'{prepared.Name}' is not prepared any more");
+        prepared.Host.Resume(prepared.Child); // thaws it and releases the timers held since the restore
+        Console.Error.WriteLine($"migration {id}: '{prepared.Name}' resumed on node '{node.Name}'");
+    }
+
+    /// <summary>Discards what was received or restored for a migration; false when there was nothing.</summary>
+    /// <exception cref="InvalidOperationException">The migration was committed already.</exception>
+    public bool Abort(string id)
+    {
+        Staged? staged;
+        lock (_lock)
+        {
+            if (_committed.Contains(id)) throw new InvalidOperationException($"migration {id} was committed: its component runs on node '{node.Name}'");
+            if (!_staged.Remove(id, out staged)) return false;
+        }
+        if (staged.Prepared is { } prepared) node.Remove(prepared);
+        Console.Error.WriteLine($"migration {id}: discarded on node '{node.Name}'");
+        return true;
+    }
+
+    // Drops received images of a migration that stalled, and resolves a prepared component whose source
+    // went quiet by asking the source for its decision (never deciding on its own while the source might
+    // still run its copy).
+    private async Task WatchAsync(Staged staged)
+    {
+        var lease = node.Options.Lease;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(lease, _stopping.Token);
+                HostedComponent? prepared;
+                lock (_lock)
+                {
+                    if (!_staged.TryGetValue(staged.Id, out var current) || !ReferenceEquals(current, staged)) return;
+                    if (staged.Preparing) continue;
+                    if (Stopwatch.GetElapsedTime(staged.LastActivity) < lease) continue;
+                    prepared = staged.Prepared;
+                }
+                var outcome = await AskSourceAsync(staged);
+                if (prepared is null)
+                {
+                    // Nothing restored yet: while the source is still at it (a long pre-copy round), keep
+                    // the images; otherwise (aborted, unknown, or unreachable) nothing can use them, since
+                    // the source cannot commit without a successful restore here.
+                    if (outcome == MigrationOutcome.Pending && staged.SourceAnswered)
+                    {
+                        Console.Error.WriteLine($"migration {staged.Id}: no chunk for {lease.TotalSeconds:F1} s, the source says pending: received images kept");
+                        continue;
+                    }
+                    bool dropped;
+                    lock (_lock)
+                    {
+                        // A restore may have started while the source was asked: then it decides.
+                        dropped = !staged.Preparing && staged.Prepared is null && _staged.Remove(staged.Id);
+                    }
+                    if (!dropped) continue;
+                    Console.Error.WriteLine($"migration {staged.Id}: no progress for {lease.TotalSeconds:F1} s and the source says {outcome.ToString().ToLowerInvariant()}: received images dropped");
+                    return;
+                }
+                Console.Error.WriteLine($"migration {staged.Id}: waited {lease.TotalSeconds:F1} s for the source's decision, source says {outcome.ToString().ToLowerInvariant()}");
+                switch (outcome)
+                {
+                    // Unknown: the source agent restarted, and the source copy died with the old process.
+                    case MigrationOutcome.Committed or MigrationOutcome.Unknown:
+                        Commit(staged.Id);
+                        return;
+                    case MigrationOutcome.Aborted:
+                        Abort(staged.Id);
+                        return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The node is shutting down; its components go with it.
+        }
+    }
+
+    private async Task<MigrationOutcome> AskSourceAsync(Staged staged)
+    {
+        staged.SourceAnswered = false;
+        try
+        {
+            using var source = new NodeConnection(staged.SourceAddress, node.Options.Token);
+            var reply = await source.Client.MigrationOutcomeAsync(new MigrationRef { MigrationId = staged.Id },
+                deadline: DateTime.UtcNow + node.Options.CallTimeout, cancellationToken: _stopping.Token);
+            staged.SourceAnswered = true;
+            return Enum.TryParse<MigrationOutcome>(reply.Outcome, ignoreCase: true, out var o) ? o : MigrationOutcome.Pending;
+        }
+        catch (RpcException ex)
+        {
+            // Unreachable is not a decision: the source may still be running its copy.
+            Console.Error.WriteLine($"migration {staged.Id}: source {staged.SourceAddress} unreachable ({ex.Status.StatusCode}); the component stays frozen");
+            return MigrationOutcome.Pending;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+}
