@@ -10,12 +10,8 @@ namespace Rtcr.Host.Commands.Nodes;
 /// <summary><c>rtcr logs</c>: follows the LOG lines of components on several nodes, labelled with the node.</summary>
 internal sealed class LogsCommand : AsyncCommand<LogsCommand.Settings>
 {
-    internal sealed class Settings : NodeClientSettings
+    internal sealed class Settings : NodeListSettings
     {
-        [CommandOption("--node <NODE>")]
-        [Description("A node agent's address (host:port); repeat for several.")]
-        public string[] Nodes { get; init; } = [];
-
         [CommandOption("--component <NAME>")]
         [Description("Only this component (it is followed from node to node when it migrates).")]
         public string? Component { get; init; }
@@ -23,9 +19,6 @@ internal sealed class LogsCommand : AsyncCommand<LogsCommand.Settings>
         [CommandOption("--for <DURATION>")]
         [Description("Stop after this long (default: until interrupted).")]
         public string? For { get; init; }
-
-        public override ValidationResult Validate() =>
-            Nodes.Length == 0 ? ValidationResult.Error("give at least one --node") : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)

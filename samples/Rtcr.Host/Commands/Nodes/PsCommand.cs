@@ -11,15 +11,7 @@ namespace Rtcr.Host.Commands.Nodes;
 /// <summary><c>rtcr ps</c>: the components of several nodes: state, memory, ticks, last checkpoint.</summary>
 internal sealed class PsCommand : AsyncCommand<PsCommand.Settings>
 {
-    internal sealed class Settings : NodeClientSettings
-    {
-        [CommandOption("--node <NODE>")]
-        [Description("A node agent's address (host:port); repeat for several.")]
-        public string[] Nodes { get; init; } = [];
-
-        public override ValidationResult Validate() =>
-            Nodes.Length == 0 ? ValidationResult.Error("give at least one --node") : ValidationResult.Success();
-    }
+    internal sealed class Settings : NodeListSettings;
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
