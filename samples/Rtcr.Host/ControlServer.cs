@@ -16,7 +16,9 @@ internal sealed class ControlServer : IDisposable
     /// <summary>Longest request line accepted.</summary>
     public const int MaxRequestBytes = 4096;
 
-    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _stop = new();        // ends everything, clients included
+    private readonly CancellationTokenSource _stopAccepting = new(); // ends only the accept loop
+    private readonly List<Task> _serving = new();
     private readonly Task _loop;
     private readonly TimeSpan _clientTimeout;
     private readonly string _name;
@@ -81,7 +83,7 @@ internal sealed class ControlServer : IDisposable
         {
             try
             {
-                await next.WaitForConnectionAsync(_stop.Token);
+                await next.WaitForConnectionAsync(_stopAccepting.Token);
             }
             catch (OperationCanceledException)
             {
@@ -90,7 +92,12 @@ internal sealed class ControlServer : IDisposable
             }
             var connected = next;
             next = Create(_name);
-            _ = Task.Run(() => Serve(connected, checkpoint));
+            var serving = Task.Run(() => Serve(connected, checkpoint));
+            lock (_serving)
+            {
+                _serving.RemoveAll(t => t.IsCompleted);
+                _serving.Add(serving);
+            }
         }
     }
 
@@ -153,6 +160,12 @@ internal sealed class ControlServer : IDisposable
 
     public void Dispose()
     {
+        // No new clients; those being served get their reply (a "resume" ends the run that owns this
+        // server, and its client must still hear "ok"), bounded by their deadline.
+        _stopAccepting.Cancel();
+        Task[] serving;
+        lock (_serving) serving = _serving.ToArray();
+        Task.WaitAll(serving, _clientTimeout);
         _stop.Cancel();
         try
         {
@@ -162,6 +175,7 @@ internal sealed class ControlServer : IDisposable
         {
             // The loop ends by cancellation; anything else propagates.
         }
+        _stopAccepting.Dispose();
         _stop.Dispose();
     }
 }
