@@ -21,6 +21,13 @@ public sealed record CheckpointOptions
     /// </summary>
     public DeltaBase? DeltaOf { get; init; }
 
+    /// <summary>
+    /// Hash each untracked dataspace (inside the pause) so that the next delta can leave out those
+    /// that did not change. Only worth it for images of an incremental chain; a plain full
+    /// checkpoint does not pay for it.
+    /// </summary>
+    public bool HashUntracked { get; init; }
+
     /// <summary>Adds host facts that must be read while the child is frozen (e.g. pending fault states).</summary>
     public Action<IDictionary<string, string>>? FrozenMetadata { get; init; }
 }

@@ -82,16 +82,9 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
             if (memory.ContentRam is not { } ram || ram.IsFreed || ram.Size > Array.MaxLength) continue;
             buffers[memory] = delta && memory is TrackedDataspace tracked
                 ? tracked.LendDeltaBuffer(Math.Min(ram.Size, tracked.DirtyBytes + tracked.DirtyBytes / 4 + TrackingOptions.SmallestGranularity))
-                : Backed((int)ram.Size);
+                : RamDataspace.BackedArray((int)ram.Size);
         }
         return buffers;
-    }
-
-    private static unsafe byte[] Backed(int size)
-    {
-        var buffer = GC.AllocateUninitializedArray<byte>(size, pinned: true);
-        fixed (byte* p = buffer) RamDataspace.Prefault(p, buffer.Length);
-        return buffer;
     }
 
     private CheckpointImage Capture(ProtectionDomain child, IReadOnlyList<SessionEntry> sessions, CheckpointOptions options, Dictionary<DataspaceMemory, byte[]> buffers)
@@ -159,7 +152,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
                 lent.Add((tracked, buffer));
                 continue;
             }
-            if (memory is not TrackedDataspace)
+            if (memory is not TrackedDataspace && options.HashUntracked)
             {
                 // Untracked (ROM modules, RAM of other sessions): stored again only when its content changed.
                 ulong hash = System.IO.Hashing.XxHash3.HashToUInt64(ram.GetSpan(0, (int)ram.Size));

@@ -47,6 +47,14 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
         for (long offset = 0; offset < size; offset += RegionMap.PageSize) memory[offset] = 0;
     }
 
+    /// <summary>A pinned array of <paramref name="size"/> bytes whose pages are backed now (a checkpoint's copy target).</summary>
+    internal static byte[] BackedArray(int size)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(size, pinned: true);
+        fixed (byte* p = buffer) Prefault(p, buffer.Length);
+        return buffer;
+    }
+
     /// <inheritdoc />
     public override long Size => _size;
 

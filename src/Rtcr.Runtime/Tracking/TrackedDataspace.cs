@@ -193,8 +193,7 @@ public sealed unsafe class TrackedDataspace : ManagedDataspace, IDisposable
                 return kept;
             }
             long size = Math.Min(Size, Math.Max(bytes, (_deltaBuffer?.Length ?? 0) * 3L / 2));
-            var fresh = GC.AllocateUninitializedArray<byte>(checked((int)Math.Max(size, bytes)), pinned: true);
-            fixed (byte* p = fresh) RamDataspace.Prefault(p, fresh.Length);
+            var fresh = RamDataspace.BackedArray(checked((int)Math.Max(size, bytes)));
             if (!_deltaBufferLent)
             {
                 _deltaBuffer = fresh;

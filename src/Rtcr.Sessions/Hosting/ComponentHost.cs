@@ -186,6 +186,7 @@ public sealed class ComponentHost : IDisposable
             InitialCapQuota = child.Options.CapQuota,
             LineageId = chain.LineageId,
             DeltaOf = deltaOf,
+            HashUntracked = incremental && TrackerOf(pd) is not null,
             FrozenMetadata = PendingFaults.Capture(Kernel),
         });
         LastPauseTime = checkpointer.LastPauseTime;
