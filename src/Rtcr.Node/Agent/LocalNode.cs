@@ -153,7 +153,14 @@ public sealed class LocalNode : IDisposable
             var pause = c.Host.LastPauseTime;
             Directory.CreateDirectory(Options.ImagesDirectory);
             string path = Path.GetFullPath(Path.Combine(Options.ImagesDirectory, $"{c.Name}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss-fff}.rtcr"));
-            ImageWriter.WriteFile(image, path);
+            try
+            {
+                ImageWriter.WriteFile(image, path);
+            }
+            finally
+            {
+                image.ReleaseBuffers(); // written (or lost): the next checkpoint reuses its buffers
+            }
             c.LastCheckpoint = (path, DateTimeOffset.UtcNow);
             return (path, image, pause);
         }
@@ -171,7 +178,15 @@ public sealed class LocalNode : IDisposable
         try
         {
             RequireRunning(c);
-            return Serialize(c.Host.Checkpoint(c.Child));
+            var image = c.Host.Checkpoint(c.Child);
+            try
+            {
+                return Serialize(image);
+            }
+            finally
+            {
+                image.ReleaseBuffers();
+            }
         }
         finally
         {

@@ -57,7 +57,9 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
             var roundStart = _clock.Elapsed;
             var image = c.Host.Checkpoint(c.Child, incremental: request.Live);
             digest = ChildMemory.Digest(c.Child);
-            long sent = await SendAsync(target, c, LocalNode.Serialize(image), cancel);
+            var bytes = LocalNode.Serialize(image);
+            image.ReleaseBuffers(); // serialized: the next round reuses its buffers
+            long sent = await SendAsync(target, c, bytes, cancel);
             rounds++;
             _finalRound = _clock.Elapsed - roundStart;
             await emit(new MigrationEvent
@@ -130,7 +132,9 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
         {
             var start = _clock.Elapsed;
             var image = c.Host.Checkpoint(c.Child, incremental: true);
-            long sent = await SendAsync(target, c, LocalNode.Serialize(image), cancel);
+            var bytes = LocalNode.Serialize(image);
+            image.ReleaseBuffers(); // serialized: the next round reuses its buffers
+            long sent = await SendAsync(target, c, bytes, cancel);
             var seconds = (_clock.Elapsed - start).TotalSeconds;
             round++;
             long dirty = tracker.DirtyBytes;

@@ -13,12 +13,26 @@ public sealed class CheckpointImage
 {
     private byte[]? _manifestBytes;
     private ulong? _manifestChecksum;
+    private int _released;
+
+    private IReadOnlyDictionary<long, byte[]>? _contents;
+    private readonly Image.ImageContent? _source;
 
     /// <summary>Creates an image from a manifest and the dataspace contents it lists.</summary>
     public CheckpointImage(ImageManifest manifest, IReadOnlyDictionary<long, byte[]> contents)
     {
         Manifest = manifest;
-        Contents = contents;
+        _contents = contents;
+    }
+
+    // An image whose contents stay where they are (a verified file, a chain) until restore fills
+    // dataspaces from them or someone asks for Contents.
+    internal CheckpointImage(ImageManifest manifest, Image.ImageContent source, byte[]? manifestBytes, ulong? manifestChecksum)
+    {
+        Manifest = manifest;
+        _source = source;
+        _manifestBytes = manifestBytes;
+        _manifestChecksum = manifestChecksum;
     }
 
     internal CheckpointImage(ImageManifest manifest, IReadOnlyDictionary<long, byte[]> contents, byte[]? manifestBytes, ulong? manifestChecksum)
@@ -37,7 +51,59 @@ public sealed class CheckpointImage
     /// other — the first <see cref="DataspaceImage.StoredBytes"/> bytes of the array, which a
     /// checkpoint may lend from a kept buffer and so make longer (see <see cref="ReleaseBuffers"/>).
     /// </summary>
-    public IReadOnlyDictionary<long, byte[]> Contents { get; }
+    /// <remarks>
+    /// An image read from a file (or folded from a chain) holds no arrays until this is first asked
+    /// for; restore fills dataspaces with <see cref="CopyContentTo"/> instead, without that copy.
+    /// </remarks>
+    public IReadOnlyDictionary<long, byte[]> Contents => _contents ??= Materialize();
+
+    /// <summary>
+    /// Writes the stored content of <paramref name="dataspace"/> into <paramref name="destination"/>,
+    /// which is as long as the dataspace: the whole dataspace, or for a delta each stored range at its
+    /// offset (the rest is left as it is). An image read from a file is read straight into it.
+    /// </summary>
+    /// <exception cref="Image.ImageFormatException">The image file changed since it was verified.</exception>
+    public void CopyContentTo(DataspaceImage dataspace, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(dataspace);
+        if (_contents is null && _source is not null)
+        {
+            _source.Apply(dataspace, destination, packed: false);
+            return;
+        }
+        if (destination.Length != dataspace.Size)
+            throw new ArgumentException($"destination has {destination.Length} bytes, dataspace {dataspace.Badge} has {dataspace.Size}", nameof(destination));
+        var content = Contents[dataspace.Badge];
+        if (dataspace.Ranges is null)
+        {
+            content.AsSpan(0, checked((int)dataspace.Size)).CopyTo(destination);
+            return;
+        }
+        long packed = 0;
+        foreach (var r in dataspace.Ranges)
+        {
+            content.AsSpan((int)packed, (int)r.Length).CopyTo(destination[(int)r.Offset..]);
+            packed += r.Length;
+        }
+    }
+
+    /// <summary>Whether the image has the content of <paramref name="dataspace"/> (all of it for a full dataspace).</summary>
+    internal bool HasContent(DataspaceImage dataspace) =>
+        _contents is null && _source is not null
+            ? _source.Has(dataspace)
+            : Contents.TryGetValue(dataspace.Badge, out var content) && (dataspace.Ranges is null ? content.Length == dataspace.Size : content.Length >= dataspace.StoredBytes);
+
+    private Dictionary<long, byte[]> Materialize()
+    {
+        var contents = new Dictionary<long, byte[]>(Manifest.Dataspaces.Count);
+        foreach (var ds in Manifest.Dataspaces)
+        {
+            var array = GC.AllocateUninitializedArray<byte>(checked((int)ds.StoredBytes)); // the stored ranges cover it
+            _source!.Apply(ds, array, packed: true);
+            contents[ds.Badge] = array;
+        }
+        return contents;
+    }
 
     /// <summary>Total bytes of dataspace content.</summary>
     public long MemoryBytes => Manifest.Dataspaces.Sum(d => d.StoredBytes);
@@ -47,14 +113,20 @@ public sealed class CheckpointImage
 
     internal IReadOnlyList<(Tracking.TrackedDataspace Owner, byte[] Buffer)> LentBuffers { get; init; } = [];
 
+    internal IReadOnlyList<(DataspaceMemory Owner, byte[] Buffer)> PooledBuffers { get; init; } = [];
+
     /// <summary>
-    /// Gives the delta buffers this image borrowed back to their tracked dataspaces, for the next
-    /// checkpoint to reuse (call once the image is written or sent; the contents must not be used
-    /// afterwards). An image never released only costs the next checkpoint a fresh buffer.
+    /// Gives the buffers this image borrowed (delta buffers of tracked dataspaces, and the pooled
+    /// full-copy buffers of a full image) back, for the next checkpoint of the same child to reuse
+    /// (call once the image is written or sent; the contents must not be used afterwards). An image
+    /// never released only costs the next checkpoint fresh buffers.
     /// </summary>
     public void ReleaseBuffers()
     {
+        // Twice would give back a buffer a later checkpoint may have been lent again meanwhile.
+        if (Interlocked.Exchange(ref _released, 1) != 0) return;
         foreach (var (owner, buffer) in LentBuffers) owner.ReturnDeltaBuffer(buffer);
+        foreach (var (owner, buffer) in PooledBuffers) FullBufferPool.Return(owner, buffer);
     }
 
     /// <summary>

@@ -58,6 +58,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         }
         catch (Exception ex) when (ex is not CheckpointException)
         {
+            ReturnUnused(buffers, []);
             throw new CheckpointException($"checkpoint of '{child.Label}' failed: {ex.Message}", ex);
         }
         finally
@@ -82,7 +83,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
             if (memory.ContentRam is not { } ram || ram.IsFreed || ram.Size > Array.MaxLength) continue;
             buffers[memory] = delta && memory is TrackedDataspace tracked
                 ? tracked.LendDeltaBuffer(Math.Min(ram.Size, tracked.DirtyBytes + tracked.DirtyBytes / 4 + TrackingOptions.SmallestGranularity))
-                : RamDataspace.BackedArray((int)ram.Size);
+                : FullBufferPool.Lend(memory, (int)ram.Size);
         }
         return buffers;
     }
@@ -132,6 +133,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         var contents = new Dictionary<long, byte[]>();
         var hashes = new Dictionary<long, ulong>();
         var lent = new List<(TrackedDataspace, byte[])>();
+        var pooled = new List<(DataspaceMemory, byte[])>();
         foreach (var (badge, obj) in created)
         {
             if (inspector.MemoryOf(obj) is not { } memory || memory.ContentRam is not { } ram || ram.IsFreed) continue;
@@ -164,12 +166,14 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
                     continue;
                 }
             }
-            if (buffer is null || buffer.Length != ram.Size) buffer = GC.AllocateUninitializedArray<byte>(checked((int)ram.Size));
+            if (buffer is null || buffer.Length != ram.Size) buffers[memory] = buffer = FullBufferPool.Lend(memory, checked((int)ram.Size)); // found only now
             if (memory is TrackedDataspace full) full.CopyAllAndRearm(buffer);
             else ram.CopyTo(buffer);
             manifest.Dataspaces.Add(new DataspaceImage(badge, ram.Size) { BaseBadge = baseBadge });
             contents[badge] = buffer;
+            pooled.Add((memory, buffer));
         }
+        ReturnUnused(buffers, pooled);
 
         var contextBadges = new Dictionary<Execution.SignalContext, long>(ReferenceEqualityComparer.Instance);
         foreach (var (badge, obj) in created)
@@ -182,7 +186,17 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
                 manifest.PendingSignals.Add(new PendingSignalImage(badge, count));
             }
 
-        return new CheckpointImage(manifest, contents) { ContentHashes = hashes, LentBuffers = lent };
+        return new CheckpointImage(manifest, contents) { ContentHashes = hashes, LentBuffers = lent, PooledBuffers = pooled };
+    }
+
+    // Full-copy buffers lent for dataspaces the image did not copy (unchanged, freed, or not the
+    // child's) go straight back to the pool.
+    private static void ReturnUnused(Dictionary<DataspaceMemory, byte[]> buffers, List<(DataspaceMemory Memory, byte[] Buffer)> used)
+    {
+        var kept = new HashSet<byte[]>(used.Count, ReferenceEqualityComparer.Instance);
+        foreach (var (_, buffer) in used) kept.Add(buffer);
+        foreach (var (memory, buffer) in buffers)
+            if (!kept.Contains(buffer)) FullBufferPool.Return(memory, buffer); // a delta buffer is not the pool's: no-op
     }
 
     private static void Collect(ObjectRecord record, Capabilities.ObjectTable objects, Dictionary<long, object> into)

@@ -55,35 +55,14 @@ public static class ImageChain
         if (chain[0].IsDelta)
             throw new ImageFormatException(ImageError.MissingParent, chain[0].Manifest.Label, $"the chain starts with a delta (parent {chain[0].Manifest.ParentImageId})");
         if (chain.Count == 1) return chain[0];
-        var contents = new Dictionary<long, byte[]>(chain[0].Contents);
         for (int i = 1; i < chain.Count; i++)
         {
             var delta = chain[i];
             if (delta.Manifest.ParentImageId != chain[i - 1].Manifest.ImageId || delta.Manifest.ParentManifestChecksum != chain[i - 1].ManifestChecksum)
                 throw new ImageFormatException(ImageError.ParentMismatch, delta.Manifest.Label, $"image {delta.Manifest.ImageId} is not a delta of image {chain[i - 1].Manifest.ImageId}");
-            var next = new Dictionary<long, byte[]>();
-            var used = new HashSet<long>();
             foreach (var ds in delta.Manifest.Dataspaces)
-            {
-                var stored = delta.Contents[ds.Badge];
-                if (ds.Ranges is null)
-                {
-                    next[ds.Badge] = stored;
-                    continue;
-                }
-                // The parent's array is reused in place when this is its only successor (the usual case).
-                byte[] full = ds.BaseBadge != 0 && contents.TryGetValue(ds.BaseBadge, out var parentContent) && parentContent.Length == ds.Size
-                    ? used.Add(ds.BaseBadge) ? parentContent : (byte[])parentContent.Clone()
-                    : new byte[ds.Size];
-                long packed = 0;
-                foreach (var r in ds.Ranges)
-                {
-                    stored.AsSpan((int)packed, (int)r.Length).CopyTo(full.AsSpan((int)r.Offset));
-                    packed += r.Length;
-                }
-                next[ds.Badge] = full;
-            }
-            contents = next;
+                if (!delta.HasContent(ds))
+                    throw new ImageFormatException(ImageError.Corrupted, delta.Manifest.Label, $"image {delta.Manifest.ImageId} lacks the content of dataspace {ds.Badge}");
         }
         var newest = chain[^1];
         // A full image now, but with the newest image's id, depth and checksum: a delta taken of a child
@@ -95,7 +74,8 @@ public static class ImageChain
             ParentManifestChecksum = 0,
             ParentFileName = null,
         };
-        return new CheckpointImage(manifest, contents, null, newest.ManifestChecksum);
+        // The contents are computed when restore fills each dataspace (or Contents is asked for).
+        return new CheckpointImage(manifest, new FoldedImageContent(chain.ToArray()), null, newest.ManifestChecksum);
     }
 
     // The chain from the newest image back to its full image, newest first, checked link by link

@@ -19,8 +19,9 @@ public static class ImageReader
     public static CheckpointImage ReadFile(string path, ulong? expectedSchema = null, IProgress<(long Done, long Total)>? progress = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"image '{path}' does not exist", path);
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        return Read(file, path, expectedSchema, progress);
+        // Verified in one pass with a small buffer; the contents stay in the file until restore
+        // reads them straight into the new dataspaces (or Contents is asked for).
+        return FileImageContent.Open(path, expectedSchema, progress);
     }
 
     /// <summary>Reads the header only (for inspection).</summary>
@@ -62,20 +63,9 @@ public static class ImageReader
 
         // Every length is checked against the manifest's own limits and, where the stream knows its
         // length, against the bytes left, before any content buffer is allocated.
-        long stored = 0;
-        int expectedChunks = header.ChunkCount, slices = 0;
-        var contents = new Dictionary<long, byte[]>();
-        foreach (var ds in manifest.Dataspaces)
-        {
-            if (ImageValidation.RangesProblem(ds) is { } problem) throw new ImageFormatException(ImageError.Corrupted, source, problem);
-            if (contents.ContainsKey(ds.Badge)) throw new ImageFormatException(ImageError.Corrupted, source, $"dataspace {ds.Badge} is listed twice");
-            if (header.Version < 2 && ds.Ranges is not null) throw new ImageFormatException(ImageError.Corrupted, source, "a version-1 image cannot hold ranges");
-            stored += ds.StoredBytes;
-            slices += ImageLayout.SliceCount(ds);
-            contents[ds.Badge] = [];
-        }
-        if (slices + 1 != expectedChunks)
-            throw new ImageFormatException(ImageError.Corrupted, source, $"the header announces {expectedChunks} chunks, the manifest's dataspaces make {slices + 1}");
+        long stored = CheckDataspaceTable(header, manifest, source);
+        int expectedChunks = header.ChunkCount;
+        var contents = new Dictionary<long, byte[]>(manifest.Dataspaces.Count);
         if (stream.CanSeek && header.Compressed == false && stored > stream.Length - stream.Position)
             throw new ImageFormatException(ImageError.Truncated, source, $"the manifest lists {stored} bytes of memory, the file has {stream.Length - stream.Position} left");
 
@@ -112,6 +102,28 @@ public static class ImageReader
     }
 
     /// <summary>
+    /// Checks the manifest's dataspace table against itself and the header (ranges, duplicates,
+    /// chunk count); returns the bytes of content it announces.
+    /// </summary>
+    internal static long CheckDataspaceTable(ImageHeaderInfo header, ImageManifest manifest, string source)
+    {
+        long stored = 0;
+        int slices = 0;
+        var seen = new HashSet<long>(manifest.Dataspaces.Count);
+        foreach (var ds in manifest.Dataspaces)
+        {
+            if (ImageValidation.RangesProblem(ds) is { } problem) throw new ImageFormatException(ImageError.Corrupted, source, problem);
+            if (!seen.Add(ds.Badge)) throw new ImageFormatException(ImageError.Corrupted, source, $"dataspace {ds.Badge} is listed twice");
+            if (header.Version < 2 && ds.Ranges is not null) throw new ImageFormatException(ImageError.Corrupted, source, "a version-1 image cannot hold ranges");
+            stored += ds.StoredBytes;
+            slices += ImageLayout.SliceCount(ds);
+        }
+        if (slices + 1 != header.ChunkCount)
+            throw new ImageFormatException(ImageError.Corrupted, source, $"the header announces {header.ChunkCount} chunks, the manifest's dataspaces make {slices + 1}");
+        return stored;
+    }
+
+    /// <summary>
     /// Reads and checks the header and the manifest only (chain discovery and inspection): cheap
     /// even for a large image, and as strict about both as <see cref="Read"/>.
     /// </summary>
@@ -124,7 +136,7 @@ public static class ImageReader
         return (header, manifest, XxHash64.HashToUInt64(bytes));
     }
 
-    private static (ImageManifest Manifest, byte[] Bytes) ReadManifestChunk(Stream stream, string source, ImageHeaderInfo header)
+    internal static (ImageManifest Manifest, byte[] Bytes) ReadManifestChunk(Stream stream, string source, ImageHeaderInfo header)
     {
         var (kind, manifestBytes) = ReadChunk(stream, source, 0);
         if (kind != ImageLayout.KindManifest) throw new ImageFormatException(ImageError.Corrupted, source, "first chunk is not the manifest");

@@ -52,7 +52,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
         if (image.IsDelta || manifest.Dataspaces.Any(d => d.Ranges is not null))
             throw new RestoreException($"image {manifest.ImageId} of '{manifest.Label}' is a delta: load its chain with ImageChain.Load, which folds it into a full image");
         foreach (var ds in manifest.Dataspaces)
-            if (!image.Contents.TryGetValue(ds.Badge, out var content) || content.Length != ds.Size)
+            if (!image.HasContent(ds))
                 throw new RestoreException($"image lacks the content of dataspace {ds.Badge} ({ds.Size} bytes)");
 
         child.Freeze();
@@ -90,7 +90,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
                     throw new RestoreException($"dataspace {ds.Badge} was recreated as badge {badge}, which is not a RAM dataspace");
                 if (ram.Size != ds.Size)
                     throw new RestoreException($"dataspace {ds.Badge} was recreated with {ram.Size} bytes, the image has {ds.Size}");
-                image.Contents[ds.Badge].CopyTo(ram.GetSpan(0, (int)ram.Size));
+                image.CopyContentTo(ds, ram.GetSpan(0, (int)ram.Size)); // straight from the file when read from one
                 // Filled behind the tracking's back: the content equals the image, so nothing is dirty.
                 (memory as Tracking.TrackedDataspace)?.Rearm();
             }
