@@ -24,6 +24,7 @@ public static class Program
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- incremental [--size 256] [--epochs 6] [--warmup 12] [--rate 100000]
               [--patterns sequential,random,hotspot] [--only sweep|dirty1|threaded] [--plot docs/incremental-tradeoff.png]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- migration [--working-set 256] [--rates 1,10,100] [--max-downtime-ms 20]
+          dotnet run -c Release --project bench/Rtcr.Benchmarks -- restore-objects [--sizes 1000,10000,100000,200000] [--iterations 3] [--profile]
         """;
 
     /// <summary>Runs the selected suite or measurement.</summary>
@@ -58,6 +59,9 @@ public static class Program
             case "migration":
                 // --rates in tenths of a percent of the working set per second (1 = 0.1 %/s).
                 MigrationReport.RunAsync(Option(args, "--working-set", 256), List(args, "--rates", [1, 10, 100]), Option(args, "--max-downtime-ms", 20)).GetAwaiter().GetResult();
+                return 0;
+            case "restore-objects":
+                Restore.RestorePerObject.Run(List(args, "--sizes", [1_000, 10_000, 100_000, 200_000]), Option(args, "--iterations", 3), args.Contains("--profile"));
                 return 0;
             case "-h" or "--help" or "help":
                 Console.WriteLine(Usage);

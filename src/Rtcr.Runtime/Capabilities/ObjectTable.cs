@@ -42,6 +42,12 @@ public sealed class ObjectTable
         get => Interlocked.Read(ref _lookups);
     }
 
+    /// <summary>Makes room for <paramref name="additional"/> more objects at once (a restore knows how many it brings back).</summary>
+    public void EnsureCapacity(int additional)
+    {
+        lock (_lock) _badges.EnsureCapacity(_badges.Count + additional);
+    }
+
     /// <summary>Looks an object up; returns false when the badge is unknown or the object was removed.</summary>
     public bool TryGet(long badge, out object obj)
     {

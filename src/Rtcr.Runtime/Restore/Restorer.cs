@@ -58,7 +58,8 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
         child.Freeze();
         // Replayed timer programming must not fire before the hooks put back the exact due times.
         child.Kernel.Timers.Hold();
-        var context = new ReplayContext(child);
+        var context = new ReplayContext(child, manifest.Capabilities.Count);
+        child.Kernel.Objects.EnsureCapacity(manifest.Capabilities.Count);
         var created = new List<SessionEntry>();
         try
         {
@@ -96,10 +97,10 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
             }
 
             child.Caps.Clear();
-            var indexOf = new Dictionary<long, int>();
+            var indexOf = new Dictionary<long, int>(manifest.Capabilities.Count);
             foreach (var cap in manifest.Capabilities)
             {
-                long badge = context.NewBadge(cap.Badge, $"capability slot {cap.Index} ({cap.Type})");
+                if (!context.TryNewBadge(cap.Badge, out long badge)) throw new MissingObjectException(cap.Badge, $"capability slot {cap.Index} ({cap.Type})");
                 child.Caps.AllocateAt(cap.Index, badge);
                 indexOf.TryAdd(badge, cap.Index);
             }
