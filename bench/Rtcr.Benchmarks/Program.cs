@@ -24,6 +24,8 @@ public static class Program
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- incremental [--size 256] [--epochs 6] [--warmup 12] [--rate 100000]
               [--patterns sequential,random,hotspot] [--only sweep|dirty1|threaded] [--plot docs/incremental-tradeoff.png]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- migration [--working-set 256] [--rates 1,10,100] [--max-downtime-ms 20]
+          dotnet run -c Release --project bench/Rtcr.Benchmarks -- peak-rss [--size 256] [--checkpoints 10]
+          dotnet run -c Release --project bench/Rtcr.Benchmarks -- codec-throughput [--size 64] [--iterations 5]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- restore-objects [--sizes 1000,10000,100000,200000] [--iterations 3] [--profile]
         """;
 
@@ -59,6 +61,15 @@ public static class Program
             case "migration":
                 // --rates in tenths of a percent of the working set per second (1 = 0.1 %/s).
                 MigrationReport.RunAsync(Option(args, "--working-set", 256), List(args, "--rates", [1, 10, 100]), Option(args, "--max-downtime-ms", 20)).GetAwaiter().GetResult();
+                return 0;
+            case "peak-rss":
+                DataPath.PeakRss.Run(Option(args, "--size", 256), Option(args, "--checkpoints", 10));
+                return 0;
+            case "peak-rss-once": // one mode of peak-rss, in its own process
+                DataPath.PeakRss.Once(args[1] == "released", int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
+                return 0;
+            case "codec-throughput":
+                DataPath.CodecThroughput.Run(Option(args, "--size", 64), Option(args, "--iterations", 5));
                 return 0;
             case "restore-objects":
                 Restore.RestorePerObject.Run(List(args, "--sizes", [1_000, 10_000, 100_000, 200_000]), Option(args, "--iterations", 3), args.Contains("--profile"));

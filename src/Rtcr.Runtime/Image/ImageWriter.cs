@@ -25,7 +25,9 @@ public static class ImageWriter
         string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            // A small buffer (below the large-object threshold, so it is not left for a full GC to free):
+            // raw slices are written straight from the checkpoint's buffers, past it.
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
             {
                 Write(image, file, compression, progress);
                 file.Flush(flushToDisk: true);
