@@ -23,6 +23,8 @@ public sealed class LocalNode : IDisposable
     {
         Options = options;
         Name = options.Name;
+        Directory.CreateDirectory(options.ImagesDirectory);
+        Outcomes = new MigrationOutcomes(Path.Combine(options.ImagesDirectory, "migrations.journal"));
         Incoming = new IncomingMigrations(this);
     }
 
@@ -38,8 +40,8 @@ public sealed class LocalNode : IDisposable
     /// <summary>LOG lines of every component.</summary>
     public LogHub Logs { get; } = new();
 
-    /// <summary>Decisions of migrations this node was the source of.</summary>
-    public MigrationOutcomes Outcomes { get; } = new();
+    /// <summary>Decisions of migrations this node was the source of (journaled in the image directory).</summary>
+    public MigrationOutcomes Outcomes { get; }
 
     /// <summary>Migrations this node is the target of.</summary>
     public IncomingMigrations Incoming { get; }
@@ -88,6 +90,43 @@ public sealed class LocalNode : IDisposable
             var child = host.Start(code, string.IsNullOrEmpty(config) ? Options.DefaultConfig(program) : config,
                 new ChildOptions { Tracking = tracked ? Options.Tracking : null, RamQuota = ramQuota > 0 ? ramQuota : new ChildOptions().RamQuota });
             var component = new HostedComponent(name, host, child, tracked, ComponentState.Running);
+            lock (_lock) _components[name] = component;
+            return component;
+        }
+        catch
+        {
+            host?.Dispose();
+            lock (_lock) _components.Remove(name);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Restores a pushed image (received whole, checked chunk by chunk) as a new running component, tracked.
+    /// </summary>
+    /// <exception cref="Transport.ImageTransferException">A chunk is corrupt or missing.</exception>
+    /// <exception cref="ImageFormatException">Not a valid image of this schema.</exception>
+    /// <exception cref="ArgumentException">The name is taken, or the image is a delta.</exception>
+    public async Task<HostedComponent> RestorePushedAsync(Grpc.Core.IAsyncStreamReader<ImageChunk> chunks, CancellationToken cancel)
+    {
+        var assembler = new Transport.ImageAssembler();
+        while (await chunks.MoveNext(cancel)) assembler.Add(chunks.Current);
+        if (assembler.First is null) throw new ArgumentException("no image was pushed (the stream was empty)");
+        var bytes = assembler.Result();
+        var image = ImageReader.Read(new MemoryStream(bytes, writable: false), $"image pushed as '{assembler.First.Component}'", SessionRecorders.Schema);
+        if (image.IsDelta) throw new ArgumentException($"image {image.Manifest.ImageId} is a delta; push its chain folded into a full image (rtcr push does that)");
+        string name = assembler.First.Component.Length > 0 ? assembler.First.Component : image.Manifest.Metadata.GetValueOrDefault("program", image.Manifest.Label);
+        lock (_lock)
+        {
+            if (_components.ContainsKey(name)) throw new ArgumentException($"node '{Name}' already has a component named '{name}'");
+            _components[name] = null!;
+        }
+        ComponentHost? host = null;
+        try
+        {
+            host = CreateHost(name, image.Manifest.ClockMicroseconds);
+            var child = host.Restore(image, Options.Programs, Options.Tracking);
+            var component = new HostedComponent(name, host, child, tracked: true, ComponentState.Running);
             lock (_lock) _components[name] = component;
             return component;
         }

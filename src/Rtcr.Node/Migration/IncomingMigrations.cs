@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Rtcr.Checkpoint;
 using Rtcr.Image;
+using Rtcr.Restore;
 using Rtcr.Node.Agent;
 using Rtcr.Node.Protos;
 using Rtcr.Node.Transport;
@@ -13,7 +14,9 @@ namespace Rtcr.Node.Migration;
 /// The target side of migrations: images arrive (each checked chunk by chunk and parsed as soon as it is
 /// complete), are folded and restored into a frozen component when the source asks, and that component
 /// is resumed only on the source's commit, or discarded on its abort. A prepared component that hears
-/// nothing within the lease asks the source for its decision.
+/// nothing within the lease asks the source for its decision. Every image is written to the node's image
+/// directory (<see cref="IncomingStore"/>) before it is acknowledged, and every stage before it is
+/// reported, so that a target agent that restarts picks up where it stopped (<see cref="Recover"/>).
 /// </summary>
 public sealed class IncomingMigrations(LocalNode node) : IDisposable
 {
@@ -21,13 +24,16 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
     private readonly Dictionary<string, Staged> _staged = new(StringComparer.Ordinal);
     private readonly HashSet<string> _committed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly IncomingStore _store = new(node.Options.ImagesDirectory);
     private long _chunks;
 
-    private sealed class Staged(string id, string component, string sourceAddress)
+    private sealed class Staged(string id, string component, string sourceNode, string sourceAddress)
     {
         public string Id { get; } = id;
         public string Component { get; } = component;
+        public string SourceNode { get; } = sourceNode;
         public string SourceAddress { get; } = sourceAddress;
+        public PrepareReply? Reply { get; set; }
         public SortedDictionary<int, CheckpointImage> Images { get; } = new();
         public HostedComponent? Prepared { get; set; }
         public bool Preparing { get; set; }
@@ -64,16 +70,22 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         var bytes = assembler.Result();
         var first = assembler.First!;
         var image = ImageReader.Read(new MemoryStream(bytes, writable: false), $"migration {assembler.MigrationId} image {assembler.Sequence}", SessionRecorders.Schema);
+        Staged? staged;
         lock (_lock)
         {
-            if (!_staged.TryGetValue(assembler.MigrationId, out var staged))
+            if (!_staged.TryGetValue(assembler.MigrationId, out staged))
             {
                 if (assembler.Sequence != 0) throw new ImageTransferException($"migration {assembler.MigrationId}: image {assembler.Sequence} arrived before image 0");
                 if (string.IsNullOrEmpty(first.Component)) throw new ImageTransferException($"migration {assembler.MigrationId}: image 0 names no component");
-                _staged[assembler.MigrationId] = staged = new Staged(assembler.MigrationId, first.Component, first.SourceAddress);
+                _staged[assembler.MigrationId] = staged = new Staged(assembler.MigrationId, first.Component, first.SourceNode, first.SourceAddress);
                 _ = WatchAsync(staged);
             }
             if (staged.Prepared is not null) throw new InvalidOperationException($"migration {staged.Id} is already restored");
+        }
+        // On disk before the source hears that it arrived: a target that restarts still has it.
+        _store.SaveImage(staged.Id, assembler.Sequence, bytes, staged.Component, staged.SourceNode, staged.SourceAddress);
+        lock (_lock)
+        {
             staged.Images[assembler.Sequence] = image;
             staged.LastActivity = Stopwatch.GetTimestamp();
         }
@@ -87,7 +99,10 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             if (_staged.TryGetValue(id, out var staged)) staged.LastActivity = Stopwatch.GetTimestamp();
     }
 
-    /// <summary>Folds the received images and restores the component, frozen.</summary>
+    /// <summary>
+    /// Folds the received images and restores the component, frozen. Asked again once it is restored, it
+    /// answers as the first time (a source that restarted asks again before it decides).
+    /// </summary>
     /// <exception cref="KeyNotFoundException">Nothing was received for the migration.</exception>
     /// <exception cref="ImageTransferException">Images are missing.</exception>
     public PrepareReply Prepare(string id, int images)
@@ -97,7 +112,8 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         lock (_lock)
         {
             if (!_staged.TryGetValue(id, out staged!)) throw new KeyNotFoundException($"node '{node.Name}' received nothing of migration {id}");
-            if (staged.Prepared is not null || staged.Preparing) throw new InvalidOperationException($"migration {id} is already restored");
+            if (staged.Reply is { } done) return done;
+            if (staged.Prepared is not null || staged.Preparing) throw new InvalidOperationException($"migration {id} is already being restored");
             if (staged.Images.Count != images || staged.Images.Keys.Last() != images - 1)
                 throw new ImageTransferException($"migration {id}: {images} images sent, {staged.Images.Count} received");
             chain = staged.Images.Values.ToArray();
@@ -111,6 +127,9 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         try
         {
             (component, digest, stamp) = Restore(staged, chain);
+            // On disk before the source hears of it: from the source's decision on, a restart of this node
+            // must bring the component back.
+            _store.SetStage(id, staged.Component, staged.SourceNode, staged.SourceAddress, IncomingStore.Stage.Prepared);
         }
         catch
         {
@@ -130,6 +149,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             if (!aborted)
             {
                 staged.Prepared = component;
+                staged.Reply = new PrepareReply { Digest = digest, StampCheck = stamp, RestoreMs = watch.Elapsed.TotalMilliseconds };
                 staged.Images.Clear();
                 staged.LastActivity = Stopwatch.GetTimestamp();
             }
@@ -137,9 +157,10 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         if (aborted)
         {
             node.Remove(component);
+            _store.Delete(id);
             throw new InvalidOperationException($"migration {id} was aborted while its component was restored");
         }
-        return new PrepareReply { Digest = digest, StampCheck = stamp, RestoreMs = watch.Elapsed.TotalMilliseconds };
+        return staged.Reply!;
     }
 
     // Restores the folded chain into a new host, frozen, and registers it on the node as prepared.
@@ -177,16 +198,27 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
     public void Commit(string id)
     {
         HostedComponent? prepared;
+        Staged? staged;
         lock (_lock)
         {
             if (_committed.Contains(id)) return;
-            if (!_staged.TryGetValue(id, out var staged) || staged.Prepared is null) throw new KeyNotFoundException($"node '{node.Name}' has no prepared component of migration {id}");
+            if (!_staged.TryGetValue(id, out staged) || staged.Prepared is null) throw new KeyNotFoundException($"node '{node.Name}' has no prepared component of migration {id}");
             prepared = staged.Prepared;
             _staged.Remove(id);
             _committed.Add(id);
         }
+        if (node.Options.Faults.KillOnCommit)
+        {
+            Console.Error.WriteLine($"fault injected: node '{node.Name}' kills itself as the commit of migration {id} arrives");
+            Process.GetCurrentProcess().Kill();
+        }
+        // Committed on disk before it runs: a crash from here on restores and runs it on restart.
+        _store.SetStage(id, staged.Component, staged.SourceNode, staged.SourceAddress, IncomingStore.Stage.Committed);
         if (!node.TryMove(prepared, ComponentState.Prepared, ComponentState.Running)) throw new InvalidOperationException($"'{prepared.Name}' is not prepared any more");
         prepared.Host.Resume(prepared.Child); // thaws it and releases the timers held since the restore
+        // Running now: from here it is an ordinary component of this node (see docs/migration.md for the
+        // window between the resume and this delete).
+        _store.Delete(id);
         Console.Error.WriteLine($"migration {id}: '{prepared.Name}' resumed on node '{node.Name}'");
     }
 
@@ -201,6 +233,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             if (!_staged.Remove(id, out staged)) return false;
         }
         if (staged.Prepared is { } prepared) node.Remove(prepared);
+        _store.Delete(id);
         Console.Error.WriteLine($"migration {id}: discarded on node '{node.Name}'");
         return true;
     }
@@ -208,31 +241,37 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
     // Drops received images of a migration that stalled, and resolves a prepared component whose source
     // went quiet by asking the source for its decision (never deciding on its own while the source might
     // still run its copy).
-    private async Task WatchAsync(Staged staged)
+    private async Task WatchAsync(Staged staged, bool askNow = false)
     {
         var lease = node.Options.Lease;
         try
         {
             while (true)
             {
-                await Task.Delay(lease, _stopping.Token);
+                // A migration picked up after a restart asks at once: it has waited long enough.
+                if (!askNow) await Task.Delay(lease, _stopping.Token);
+                askNow = false;
                 HostedComponent? prepared;
                 lock (_lock)
                 {
                     if (!_staged.TryGetValue(staged.Id, out var current) || !ReferenceEquals(current, staged)) return;
                     if (staged.Preparing) continue;
-                    if (Stopwatch.GetElapsedTime(staged.LastActivity) < lease) continue;
+                    if (staged.LastActivity != 0 && Stopwatch.GetElapsedTime(staged.LastActivity) < lease) continue;
                     prepared = staged.Prepared;
                 }
                 var outcome = await AskSourceAsync(staged);
                 if (prepared is null)
                 {
                     // Nothing restored yet: while the source is still at it (a long pre-copy round), keep
-                    // the images; otherwise (aborted, unknown, or unreachable) nothing can use them, since
-                    // the source cannot commit without a successful restore here.
-                    if (outcome == MigrationOutcome.Pending && staged.SourceAnswered)
+                    // the images; once it says aborted (or does not know the migration) nothing can use them,
+                    // since the source cannot commit without a successful restore here.
+                    // An unreachable source may have died after its last image and roll forward when it
+                    // restarts (SourceRecovery): the images are kept for it.
+                    if (outcome == MigrationOutcome.Pending)
                     {
-                        Console.Error.WriteLine($"migration {staged.Id}: no chunk for {lease.TotalSeconds:F1} s, the source says pending: received images kept");
+                        Console.Error.WriteLine(staged.SourceAnswered
+                            ? $"migration {staged.Id}: no chunk for {lease.TotalSeconds:F1} s, the source says pending: received images kept"
+                            : $"migration {staged.Id}: no chunk for {lease.TotalSeconds:F1} s and the source is unreachable: received images kept");
                         continue;
                     }
                     bool dropped;
@@ -242,6 +281,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
                         dropped = !staged.Preparing && staged.Prepared is null && _staged.Remove(staged.Id);
                     }
                     if (!dropped) continue;
+                    _store.Delete(staged.Id);
                     Console.Error.WriteLine($"migration {staged.Id}: no progress for {lease.TotalSeconds:F1} s and the source says {outcome.ToString().ToLowerInvariant()}: received images dropped");
                     return;
                 }
@@ -264,12 +304,60 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         }
     }
 
+    /// <summary>
+    /// Picks up what a previous run of this agent left in its image directory: a committed component is
+    /// restored and runs; a prepared one is restored frozen and asks its source for the decision at once;
+    /// received images of a migration that was never prepared wait, as before the restart, for the source
+    /// to go on or to say it gave up. A migration that cannot be restored is reported and left on disk.
+    /// </summary>
+    public void Recover()
+    {
+        var skipped = new List<string>();
+        foreach (var e in _store.Load(skipped))
+        {
+            try
+            {
+                var images = e.Images.Select(p => (Sequence: int.Parse(Path.GetFileNameWithoutExtension(p)["image-".Length..], System.Globalization.CultureInfo.InvariantCulture),
+                    Image: ImageReader.ReadFile(p, SessionRecorders.Schema))).ToArray();
+                var staged = new Staged(e.Id, e.Component, e.SourceNode, e.SourceAddress) { LastActivity = 0 };
+                if (e.Stage == IncomingStore.Stage.Receiving)
+                {
+                    foreach (var (sequence, image) in images) staged.Images[sequence] = image;
+                    lock (_lock) _staged[e.Id] = staged;
+                    Console.Error.WriteLine($"migration {e.Id}: {images.Length} received images of '{e.Component}' recovered on node '{node.Name}'; asking the source");
+                    _ = WatchAsync(staged, askNow: true);
+                    continue;
+                }
+                var (component, digest, stamp) = Restore(staged, images.Select(i => i.Image).ToArray());
+                if (e.Stage == IncomingStore.Stage.Committed)
+                {
+                    lock (_lock) _committed.Add(e.Id);
+                    node.TryMove(component, ComponentState.Prepared, ComponentState.Running);
+                    component.Host.Resume(component.Child);
+                    _store.Delete(e.Id);
+                    Console.Error.WriteLine($"migration {e.Id}: committed '{e.Component}' recovered and resumed on node '{node.Name}'");
+                    continue;
+                }
+                staged.Prepared = component;
+                staged.Reply = new PrepareReply { Digest = digest, StampCheck = stamp };
+                lock (_lock) _staged[e.Id] = staged;
+                Console.Error.WriteLine($"migration {e.Id}: prepared '{e.Component}' recovered frozen on node '{node.Name}'; asking the source for the decision");
+                _ = WatchAsync(staged, askNow: true);
+            }
+            catch (Exception ex) when (ex is ImageFormatException or RestoreException or IOException or InvalidOperationException or ArgumentException or FormatException)
+            {
+                Console.Error.WriteLine($"migration {e.Id}: cannot recover '{e.Component}' on node '{node.Name}', left in {_store.Root}: {ex.Message}");
+            }
+        }
+        foreach (var dir in skipped) Console.Error.WriteLine($"{dir}: no readable migration state, left alone");
+    }
+
     private async Task<MigrationOutcome> AskSourceAsync(Staged staged)
     {
         staged.SourceAnswered = false;
         try
         {
-            using var source = new NodeConnection(staged.SourceAddress, node.Options.Token);
+            using var source = new NodeConnection(staged.SourceAddress, node.Options.Token, node.Options.Tls);
             var reply = await source.Client.MigrationOutcomeAsync(new MigrationRef { MigrationId = staged.Id },
                 deadline: DateTime.UtcNow + node.Options.CallTimeout, cancellationToken: _stopping.Token);
             staged.SourceAnswered = true;
