@@ -36,8 +36,10 @@ public static class MigrationReport
         Console.WriteLine($"Processors: {Environment.ProcessorCount}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
         Console.WriteLine();
         var token = new NodeToken(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
-        await using var a = await NodeServer.StartAsync("127.0.0.1:0", token, Options("a", token));
-        await using var b = await NodeServer.StartAsync("127.0.0.1:0", token, Options("b", token));
+        // The agents persist received images (docs/migration.md, Durability): a directory of this run's own.
+        string images = Path.Combine(Path.GetTempPath(), "rtcr-bench-migration", Guid.NewGuid().ToString("N"));
+        await using var a = await NodeServer.StartAsync("127.0.0.1:0", token, Options("a", token, images));
+        await using var b = await NodeServer.StartAsync("127.0.0.1:0", token, Options("b", token, images));
         using var ca = new NodeConnection(a.Address, token);
         using var cb = new NodeConnection(b.Address, token);
 
@@ -84,13 +86,13 @@ public static class MigrationReport
 
     private sealed record Result(MigrationSummary Summary, List<RoundStats> Rounds);
 
-    private static NodeOptions Options(string name, NodeToken token) => new()
+    private static NodeOptions Options(string name, NodeToken token, string images) => new()
     {
         Name = name,
         Programs = SampleCatalog.Create,
         DefaultConfig = SampleCatalog.DefaultConfig,
         Token = token,
-        ImagesDirectory = Path.Combine(Path.GetTempPath(), "rtcr-bench-migration", name),
+        ImagesDirectory = Path.Combine(images, name),
     };
 
     private static async Task<Result> MigrateAsync(NodeConnection source, string component, string target, bool live, double maxDowntimeMs)

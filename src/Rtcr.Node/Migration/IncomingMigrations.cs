@@ -27,6 +27,8 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
     private readonly IncomingStore _store = new(node.Options.ImagesDirectory);
     private long _chunks;
 
+    private sealed record Stage(ComponentHost Host, StagedRestore Restore);
+
     private sealed class Staged(string id, string component, string sourceNode, string sourceAddress)
     {
         public string Id { get; } = id;
@@ -34,6 +36,9 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         public string SourceNode { get; } = sourceNode;
         public string SourceAddress { get; } = sourceAddress;
         public PrepareReply? Reply { get; set; }
+        // The images restored as they arrive (live migration): the full image into a frozen child, each
+        // delta applied to it in place; null once it fell back or was used.
+        public Task<Stage?>? Staging { get; set; }
         public SortedDictionary<int, CheckpointImage> Images { get; } = new();
         public HostedComponent? Prepared { get; set; }
         public bool Preparing { get; set; }
@@ -88,8 +93,54 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         {
             staged.Images[assembler.Sequence] = image;
             staged.LastActivity = Stopwatch.GetTimestamp();
+            // Restored while the source goes on with its next round, one image after the other.
+            staged.Staging = assembler.Sequence == 0 ? Task.Run(() => BeginStage(staged, image))
+                : staged.Staging?.ContinueWith(t => ApplyStage(staged, t.Result, image), TaskScheduler.Default);
         }
         return bytes.Length;
+    }
+
+    // The staging is an optimisation: when it fails or a delta changes the child's structure, Prepare
+    // restores the folded chain as a whole, which reports its own errors. So failures here are logged and
+    // end the staging, never the migration.
+    private Stage? BeginStage(Staged staged, CheckpointImage full)
+    {
+        var host = node.CreateHost(staged.Component, full.Manifest.ClockMicroseconds);
+        try
+        {
+            return new Stage(host, StagedRestore.Begin(host, full, node.Options.Programs, node.Options.Tracking));
+        }
+        catch (Exception ex)
+        {
+            host.Dispose();
+            Console.Error.WriteLine($"migration {staged.Id}: restoring image 0 ahead failed, the chain will be restored at the end: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static Stage? ApplyStage(Staged staged, Stage? stage, CheckpointImage delta)
+    {
+        if (stage is null) return null;
+        string reason;
+        try
+        {
+            if (stage.Restore.TryApply(delta, out reason)) return stage;
+        }
+        catch (Exception ex)
+        {
+            reason = ex.Message;
+        }
+        stage.Host.Dispose();
+        Console.Error.WriteLine($"migration {staged.Id}: delta {delta.Manifest.ChainDepth} not applied in place ({reason}); the chain will be restored at the end");
+        return null;
+    }
+
+    // Frees a staged child nobody will use (after the staging finished).
+    private static void DiscardStage(Staged staged)
+    {
+        var staging = staged.Staging;
+        staged.Staging = null;
+        staging?.ContinueWith(t => t.Result?.Host.Dispose(), TaskScheduler.Default);
     }
 
     // A migration whose images are still arriving is making progress.
@@ -109,6 +160,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
     {
         Staged staged;
         CheckpointImage[] chain;
+        Task<Stage?>? staging;
         lock (_lock)
         {
             if (!_staged.TryGetValue(id, out staged!)) throw new KeyNotFoundException($"node '{node.Name}' received nothing of migration {id}");
@@ -117,6 +169,8 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             if (staged.Images.Count != images || staged.Images.Keys.Last() != images - 1)
                 throw new ImageTransferException($"migration {id}: {images} images sent, {staged.Images.Count} received");
             chain = staged.Images.Values.ToArray();
+            staging = staged.Staging;
+            staged.Staging = null;
             // The watcher leaves a migration alone while its restore runs.
             staged.Preparing = true;
         }
@@ -126,10 +180,25 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         ulong digest;
         try
         {
-            (component, digest, stamp) = Restore(staged, chain);
-            // On disk before the source hears of it: from the source's decision on, a restart of this node
-            // must bring the component back.
-            _store.SetStage(id, staged.Component, staged.SourceNode, staged.SourceAddress, IncomingStore.Stage.Prepared);
+            // The staged child has every image applied, or the chain is restored now.
+            var stage = staging?.Result;
+            if (stage is not null && stage.Restore.Applied != chain.Length - 1)
+            {
+                stage.Host.Dispose();
+                stage = null;
+            }
+            (component, digest, stamp) = stage is null ? Restore(staged, chain) : Register(staged, stage.Host, stage.Restore.Child, stage.Restore.ClockMicroseconds);
+            try
+            {
+                // On disk before the source hears of it: from the source's decision on, a restart of this
+                // node must bring the component back.
+                _store.SetStage(id, staged.Component, staged.SourceNode, staged.SourceAddress, IncomingStore.Stage.Prepared);
+            }
+            catch
+            {
+                node.Remove(component);
+                throw;
+            }
         }
         catch
         {
@@ -168,17 +237,23 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
     {
         var image = ImageChain.Fold(chain);
         var host = node.CreateHost(staged.Component, image.Manifest.ClockMicroseconds);
-        HostedComponent component;
+        Child child;
         try
         {
-            var child = host.Restore(image, node.Options.Programs, node.Options.Tracking, leaveStopped: true);
-            component = new HostedComponent(staged.Component, host, child, tracked: true, ComponentState.Prepared);
+            child = host.Restore(image, node.Options.Programs, node.Options.Tracking, leaveStopped: true);
         }
         catch
         {
             host.Dispose();
             throw;
         }
+        return Register(staged, host, child, image.Manifest.ClockMicroseconds);
+    }
+
+    // Checks a restored, frozen child and registers it on the node as prepared.
+    private (HostedComponent Component, ulong Digest, string Stamp) Register(Staged staged, ComponentHost host, Child child, long clockMicroseconds)
+    {
+        var component = new HostedComponent(staged.Component, host, child, tracked: true, ComponentState.Prepared) { ResumeAtMicroseconds = clockMicroseconds };
         try
         {
             ulong digest = ChildMemory.Digest(component.Child);
@@ -215,7 +290,8 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         // Committed on disk before it runs: a crash from here on restores and runs it on restart.
         _store.SetStage(id, staged.Component, staged.SourceNode, staged.SourceAddress, IncomingStore.Stage.Committed);
         if (!node.TryMove(prepared, ComponentState.Prepared, ComponentState.Running)) throw new InvalidOperationException($"'{prepared.Name}' is not prepared any more");
-        prepared.Host.Resume(prepared.Child); // thaws it and releases the timers held since the restore
+        // Thaws it and releases the timers held since the restore, its clock going on from the source's freeze.
+        prepared.Host.Resume(prepared.Child, prepared.ResumeAtMicroseconds);
         // Running now: from here it is an ordinary component of this node (see docs/migration.md for the
         // window between the resume and this delete).
         _store.Delete(id);
@@ -233,6 +309,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             if (!_staged.Remove(id, out staged)) return false;
         }
         if (staged.Prepared is { } prepared) node.Remove(prepared);
+        DiscardStage(staged);
         _store.Delete(id);
         Console.Error.WriteLine($"migration {id}: discarded on node '{node.Name}'");
         return true;
@@ -281,6 +358,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
                         dropped = !staged.Preparing && staged.Prepared is null && _staged.Remove(staged.Id);
                     }
                     if (!dropped) continue;
+                    DiscardStage(staged);
                     _store.Delete(staged.Id);
                     Console.Error.WriteLine($"migration {staged.Id}: no progress for {lease.TotalSeconds:F1} s and the source says {outcome.ToString().ToLowerInvariant()}: received images dropped");
                     return;
@@ -333,7 +411,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
                 {
                     lock (_lock) _committed.Add(e.Id);
                     node.TryMove(component, ComponentState.Prepared, ComponentState.Running);
-                    component.Host.Resume(component.Child);
+                    component.Host.Resume(component.Child, component.ResumeAtMicroseconds);
                     _store.Delete(e.Id);
                     Console.Error.WriteLine($"migration {e.Id}: committed '{e.Component}' recovered and resumed on node '{node.Name}'");
                     continue;
