@@ -77,6 +77,13 @@ public sealed class LocalNode : IDisposable
     {
         name = string.IsNullOrEmpty(name) ? program : name;
         var code = Options.Programs(program);
+        return Create(name, 0, tracked, host => host.Start(code, string.IsNullOrEmpty(config) ? Options.DefaultConfig(program) : config,
+            new ChildOptions { Tracking = tracked ? Options.Tracking : null, RamQuota = ramQuota > 0 ? ramQuota : new ChildOptions().RamQuota }));
+    }
+
+    // Reserves the name, creates the component in a host of its own and registers it running.
+    private HostedComponent Create(string name, long clockMicroseconds, bool tracked, Func<ComponentHost, Child> make)
+    {
         lock (_lock)
         {
             if (_components.ContainsKey(name)) throw new ArgumentException($"node '{Name}' already has a component named '{name}'");
@@ -86,10 +93,8 @@ public sealed class LocalNode : IDisposable
         ComponentHost? host = null;
         try
         {
-            host = CreateHost(name, 0);
-            var child = host.Start(code, string.IsNullOrEmpty(config) ? Options.DefaultConfig(program) : config,
-                new ChildOptions { Tracking = tracked ? Options.Tracking : null, RamQuota = ramQuota > 0 ? ramQuota : new ChildOptions().RamQuota });
-            var component = new HostedComponent(name, host, child, tracked, ComponentState.Running);
+            host = CreateHost(name, clockMicroseconds);
+            var component = new HostedComponent(name, host, make(host), tracked, ComponentState.Running);
             lock (_lock) _components[name] = component;
             return component;
         }
@@ -116,26 +121,7 @@ public sealed class LocalNode : IDisposable
         var image = ImageReader.Read(new MemoryStream(bytes, writable: false), $"image pushed as '{assembler.First.Component}'", SessionRecorders.Schema);
         if (image.IsDelta) throw new ArgumentException($"image {image.Manifest.ImageId} is a delta; push its chain folded into a full image (rtcr push does that)");
         string name = assembler.First.Component.Length > 0 ? assembler.First.Component : image.Manifest.Metadata.GetValueOrDefault("program", image.Manifest.Label);
-        lock (_lock)
-        {
-            if (_components.ContainsKey(name)) throw new ArgumentException($"node '{Name}' already has a component named '{name}'");
-            _components[name] = null!;
-        }
-        ComponentHost? host = null;
-        try
-        {
-            host = CreateHost(name, image.Manifest.ClockMicroseconds);
-            var child = host.Restore(image, Options.Programs, Options.Tracking);
-            var component = new HostedComponent(name, host, child, tracked: true, ComponentState.Running);
-            lock (_lock) _components[name] = component;
-            return component;
-        }
-        catch
-        {
-            host?.Dispose();
-            lock (_lock) _components.Remove(name);
-            throw;
-        }
+        return Create(name, image.Manifest.ClockMicroseconds, tracked: true, host => host.Restore(image, Options.Programs, Options.Tracking));
     }
 
     /// <summary>Adds a component restored from a migration (frozen, state <see cref="ComponentState.Prepared"/>).</summary>

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Rtcr.Capabilities;
 using Rtcr.Checkpoint;
+using Rtcr.Execution;
 using Rtcr.Memory;
 using Rtcr.Recording;
 using Rtcr.Tracking;
@@ -97,6 +98,21 @@ public sealed class StagedRestore
             }
             memory.Add((ram, ds));
         }
+        // Signals: the staged child ran nothing since its restore (timers held), so a context holds what
+        // was queued so far; a queue can be topped up to the delta's count, never lowered.
+        var want = m.PendingSignals.ToDictionary(p => p.ContextBadge, p => p.Count);
+        var topUps = new List<(SignalContext Context, int Count)>();
+        foreach (var cap in _base.Capabilities)
+        {
+            if (!_badges.TryGetValue(cap.Badge, out long badge) || !_host.Kernel.Objects.TryGet(badge, out var obj) || SessionInspector.Instance.SignalContextOf(obj) is not { } ctx) continue;
+            int needed = want.GetValueOrDefault(cap.Badge) - ctx.PendingCount;
+            if (needed < 0)
+            {
+                reason = $"signal context {cap.Badge} has {ctx.PendingCount} signals queued, the delta {want.GetValueOrDefault(cap.Badge)}";
+                return false;
+            }
+            if (needed > 0) topUps.Add((ctx, needed));
+        }
         reason = "";
         try
         {
@@ -117,6 +133,7 @@ public sealed class StagedRestore
                 }
             }
             ApplySessionState(m);
+            foreach (var (ctx, count) in topUps) ctx.Submit(count);
         }
         catch
         {
@@ -160,7 +177,7 @@ public sealed class StagedRestore
         return records;
     }
 
-    // Hook state of every session and object, then pending signals and page faults.
+    // Hook state of every session and object, then page faults.
     private void ApplySessionState(ImageManifest m)
     {
         var pd = Child.Env.Domain;
@@ -185,16 +202,6 @@ public sealed class StagedRestore
             {
                 throw new Restore.RestoreException($"putting back the state of {s.Service} session {s.Badge} failed: {ex.InnerException.Message}", ex.InnerException);
             }
-        }
-        // Signals: the staged child ran nothing since its restore (timers held), so a context holds what
-        // the full image queued; the delta's counts are topped up to, never below, what is queued.
-        var want = m.PendingSignals.ToDictionary(p => p.ContextBadge, p => p.Count);
-        foreach (var cap in _base.Capabilities)
-        {
-            if (!_badges.TryGetValue(cap.Badge, out long badge) || !_host.Kernel.Objects.TryGet(badge, out var obj) || SessionInspector.Instance.SignalContextOf(obj) is not { } ctx) continue;
-            int needed = want.GetValueOrDefault(cap.Badge) - ctx.PendingCount;
-            if (needed < 0) throw new Restore.RestoreException($"signal context {cap.Badge} holds {ctx.PendingCount} pending signals, the delta {want.GetValueOrDefault(cap.Badge)}");
-            if (needed > 0) ctx.Submit(needed);
         }
         foreach (var cap in _base.Capabilities)
             if (_badges.TryGetValue(cap.Badge, out long badge) && _host.Kernel.Objects.TryGet(badge, out var obj) && obj is IRegionMap map)
