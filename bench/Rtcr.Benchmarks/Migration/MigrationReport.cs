@@ -73,6 +73,9 @@ public static class MigrationReport
                     Fmt.N(r.Summary.FinalRoundMs, 1) + " ms", Fmt.N(r.Summary.RestoreMs, 1) + " ms",
                     mode == "live" ? (live.Summary.DowntimeMs / cold.Summary.DowntimeMs).ToString("P1", CultureInfo.InvariantCulture) : "",
                     mbps.ToString("F0", CultureInfo.InvariantCulture));
+                // Each row as soon as it is measured: a later rate that fails does not lose it.
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"row: {pct} {mode} rounds={r.Summary.Rounds} bytes={r.Summary.BytesSent} total_ms={r.Summary.TotalMs:F0} downtime_ms={r.Summary.DowntimeMs:F1} final_round_ms={r.Summary.FinalRoundMs:F1} restore_ms={r.Summary.RestoreMs:F1} stream_mbps={mbps:F0}"));
             }
         }
         Console.Write(table);
@@ -93,6 +96,8 @@ public static class MigrationReport
         DefaultConfig = SampleCatalog.DefaultConfig,
         Token = token,
         ImagesDirectory = Path.Combine(images, name),
+        // On a loaded machine writing and syncing a 256 MiB image can take longer than the default minute.
+        CallTimeout = TimeSpan.FromMinutes(10),
     };
 
     private static async Task<Result> MigrateAsync(NodeConnection source, string component, string target, bool live, double maxDowntimeMs)
