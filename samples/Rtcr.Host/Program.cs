@@ -35,6 +35,9 @@ app.Configure(config =>
     config.AddCommand<StartCommand>("start")
         .WithDescription("Start a component on a node agent.")
         .WithExample("start", "sheep_counter", "--on", "127.0.0.1:7001", "--token-file", "cluster.token");
+    config.AddCommand<PushCommand>("push")
+        .WithDescription("Send an image file (a chain is folded first) to a node agent and restore it there, running.")
+        .WithExample("push", "checkpoints/sheep_counter-0003.rtcr", "--to", "127.0.0.1:7002", "--token-file", "cluster.token");
     config.AddCommand<MigrateCommand>("migrate")
         .WithDescription("Move a component from one node agent to another, cold or live (pre-copy).")
         .WithExample("migrate", "memory_writer", "--from", "127.0.0.1:7001", "--to", "127.0.0.1:7002", "--live", "--max-downtime", "20ms", "--token-file", "cluster.token");

@@ -36,8 +36,10 @@ public static class MigrationReport
         Console.WriteLine($"Processors: {Environment.ProcessorCount}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
         Console.WriteLine();
         var token = new NodeToken(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
-        await using var a = await NodeServer.StartAsync("127.0.0.1:0", token, Options("a", token));
-        await using var b = await NodeServer.StartAsync("127.0.0.1:0", token, Options("b", token));
+        // The agents persist received images (docs/migration.md, Durability): a directory of this run's own.
+        string images = Path.Combine(Path.GetTempPath(), "rtcr-bench-migration", Guid.NewGuid().ToString("N"));
+        await using var a = await NodeServer.StartAsync("127.0.0.1:0", token, Options("a", token, images));
+        await using var b = await NodeServer.StartAsync("127.0.0.1:0", token, Options("b", token, images));
         using var ca = new NodeConnection(a.Address, token);
         using var cb = new NodeConnection(b.Address, token);
 
@@ -71,6 +73,9 @@ public static class MigrationReport
                     Fmt.N(r.Summary.FinalRoundMs, 1) + " ms", Fmt.N(r.Summary.RestoreMs, 1) + " ms",
                     mode == "live" ? (live.Summary.DowntimeMs / cold.Summary.DowntimeMs).ToString("P1", CultureInfo.InvariantCulture) : "",
                     mbps.ToString("F0", CultureInfo.InvariantCulture));
+                // Each row as soon as it is measured: a later rate that fails does not lose it.
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"row: {pct} {mode} rounds={r.Summary.Rounds} bytes={r.Summary.BytesSent} total_ms={r.Summary.TotalMs:F0} downtime_ms={r.Summary.DowntimeMs:F1} final_round_ms={r.Summary.FinalRoundMs:F1} restore_ms={r.Summary.RestoreMs:F1} stream_mbps={mbps:F0}"));
             }
         }
         Console.Write(table);
@@ -84,13 +89,15 @@ public static class MigrationReport
 
     private sealed record Result(MigrationSummary Summary, List<RoundStats> Rounds);
 
-    private static NodeOptions Options(string name, NodeToken token) => new()
+    private static NodeOptions Options(string name, NodeToken token, string images) => new()
     {
         Name = name,
         Programs = SampleCatalog.Create,
         DefaultConfig = SampleCatalog.DefaultConfig,
         Token = token,
-        ImagesDirectory = Path.Combine(Path.GetTempPath(), "rtcr-bench-migration", name),
+        ImagesDirectory = Path.Combine(images, name),
+        // On a loaded machine writing and syncing a 256 MiB image can take longer than the default minute.
+        CallTimeout = TimeSpan.FromMinutes(10),
     };
 
     private static async Task<Result> MigrateAsync(NodeConnection source, string component, string target, bool live, double maxDowntimeMs)

@@ -18,7 +18,19 @@ public sealed record FaultPlan
     /// <summary>As source: never send the commit to the target, so that it has to ask for the outcome.</summary>
     public bool DropCommit { get; init; }
 
-    /// <summary>Parses <c>kill-after-chunks:N</c>, <c>corrupt-chunk:N</c>, <c>drop-commit</c>, <c>delay-images-ms:N</c> (comma-separated).</summary>
+    /// <summary>As target: kill this process when a commit arrives, before it is recorded or the component resumes.</summary>
+    public bool KillOnCommit { get; init; }
+
+    /// <summary>As source: kill this process once the target has restored the component, before deciding.</summary>
+    public bool KillBeforeDecision { get; init; }
+
+    /// <summary>As source: kill this process right after the commit is recorded, before the source copy stops or the target hears of it.</summary>
+    public bool KillAfterDecision { get; init; }
+
+    /// <summary>As source: wait this long after the decision before stopping the source copy and sending the commit (0 = never).</summary>
+    public int DelayCommitMs { get; init; }
+
+    /// <summary>Parses <c>kill-after-chunks:N</c>, <c>corrupt-chunk:N</c>, <c>drop-commit</c>, <c>delay-images-ms:N</c>, <c>kill-on-commit</c>, <c>kill-before-decision</c>, <c>kill-after-decision</c>, <c>delay-commit-ms:N</c> (comma-separated).</summary>
     /// <exception cref="FormatException">Unknown fault.</exception>
     public static FaultPlan Parse(string? spec)
     {
@@ -33,7 +45,11 @@ public sealed record FaultPlan
                 "corrupt-chunk" => plan with { CorruptChunk = Positive(part, value) },
                 "drop-commit" => plan with { DropCommit = true },
                 "delay-images-ms" => plan with { DelayImagesMs = Positive(part, value) },
-                _ => throw new FormatException($"unknown fault '{part}' (kill-after-chunks:N, corrupt-chunk:N, drop-commit, delay-images-ms:N)"),
+                "kill-on-commit" => plan with { KillOnCommit = true },
+                "kill-before-decision" => plan with { KillBeforeDecision = true },
+                "kill-after-decision" => plan with { KillAfterDecision = true },
+                "delay-commit-ms" => plan with { DelayCommitMs = Positive(part, value) },
+                _ => throw new FormatException($"unknown fault '{part}' (kill-after-chunks:N, corrupt-chunk:N, drop-commit, delay-images-ms:N, kill-on-commit, kill-before-decision, kill-after-decision, delay-commit-ms:N)"),
             };
         }
         return plan;

@@ -23,6 +23,9 @@ public sealed class HostedComponent(string name, ComponentHost host, Child child
     /// <summary>Where it stands; changed under the node's lock.</summary>
     public ComponentState State { get; set; } = state;
 
+    /// <summary>For a component restored frozen: the kernel time to resume it at (the source's at the freeze).</summary>
+    public long? ResumeAtMicroseconds { get; init; }
+
     /// <summary>Where the last checkpoint went, and when.</summary>
     public (string Path, DateTimeOffset At)? LastCheckpoint { get; set; }
 

@@ -23,6 +23,8 @@ public sealed class LocalNode : IDisposable
     {
         Options = options;
         Name = options.Name;
+        Directory.CreateDirectory(options.ImagesDirectory);
+        Outcomes = new MigrationOutcomes(Path.Combine(options.ImagesDirectory, "migrations.journal"));
         Incoming = new IncomingMigrations(this);
     }
 
@@ -38,8 +40,8 @@ public sealed class LocalNode : IDisposable
     /// <summary>LOG lines of every component.</summary>
     public LogHub Logs { get; } = new();
 
-    /// <summary>Decisions of migrations this node was the source of.</summary>
-    public MigrationOutcomes Outcomes { get; } = new();
+    /// <summary>Decisions of migrations this node was the source of (journaled in the image directory).</summary>
+    public MigrationOutcomes Outcomes { get; }
 
     /// <summary>Migrations this node is the target of.</summary>
     public IncomingMigrations Incoming { get; }
@@ -75,6 +77,13 @@ public sealed class LocalNode : IDisposable
     {
         name = string.IsNullOrEmpty(name) ? program : name;
         var code = Options.Programs(program);
+        return Create(name, 0, tracked, host => host.Start(code, string.IsNullOrEmpty(config) ? Options.DefaultConfig(program) : config,
+            new ChildOptions { Tracking = tracked ? Options.Tracking : null, RamQuota = ramQuota > 0 ? ramQuota : new ChildOptions().RamQuota }));
+    }
+
+    // Reserves the name, creates the component in a host of its own and registers it running.
+    private HostedComponent Create(string name, long clockMicroseconds, bool tracked, Func<ComponentHost, Child> make)
+    {
         lock (_lock)
         {
             if (_components.ContainsKey(name)) throw new ArgumentException($"node '{Name}' already has a component named '{name}'");
@@ -84,10 +93,8 @@ public sealed class LocalNode : IDisposable
         ComponentHost? host = null;
         try
         {
-            host = CreateHost(name, 0);
-            var child = host.Start(code, string.IsNullOrEmpty(config) ? Options.DefaultConfig(program) : config,
-                new ChildOptions { Tracking = tracked ? Options.Tracking : null, RamQuota = ramQuota > 0 ? ramQuota : new ChildOptions().RamQuota });
-            var component = new HostedComponent(name, host, child, tracked, ComponentState.Running);
+            host = CreateHost(name, clockMicroseconds);
+            var component = new HostedComponent(name, host, make(host), tracked, ComponentState.Running);
             lock (_lock) _components[name] = component;
             return component;
         }
@@ -97,6 +104,24 @@ public sealed class LocalNode : IDisposable
             lock (_lock) _components.Remove(name);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Restores a pushed image (received whole, checked chunk by chunk) as a new running component, tracked.
+    /// </summary>
+    /// <exception cref="Transport.ImageTransferException">A chunk is corrupt or missing.</exception>
+    /// <exception cref="ImageFormatException">Not a valid image of this schema.</exception>
+    /// <exception cref="ArgumentException">The name is taken, or the image is a delta.</exception>
+    public async Task<HostedComponent> RestorePushedAsync(Grpc.Core.IAsyncStreamReader<ImageChunk> chunks, CancellationToken cancel)
+    {
+        var assembler = new Transport.ImageAssembler();
+        while (await chunks.MoveNext(cancel)) assembler.Add(chunks.Current);
+        if (assembler.First is null) throw new ArgumentException("no image was pushed (the stream was empty)");
+        var bytes = assembler.Result();
+        var image = ImageReader.Read(new MemoryStream(bytes, writable: false), $"image pushed as '{assembler.First.Component}'", SessionRecorders.Schema);
+        if (image.IsDelta) throw new ArgumentException($"image {image.Manifest.ImageId} is a delta; push its chain folded into a full image (rtcr push does that)");
+        string name = assembler.First.Component.Length > 0 ? assembler.First.Component : image.Manifest.Metadata.GetValueOrDefault("program", image.Manifest.Label);
+        return Create(name, image.Manifest.ClockMicroseconds, tracked: true, host => host.Restore(image, Options.Programs, Options.Tracking));
     }
 
     /// <summary>Adds a component restored from a migration (frozen, state <see cref="ComponentState.Prepared"/>).</summary>

@@ -46,6 +46,10 @@ public sealed class NodeAgentService(LocalNode node) : NodeAgent.NodeAgentBase
     });
 
     /// <inheritdoc />
+    public override Task<ComponentInfo> Push(IAsyncStreamReader<ImageChunk> requestStream, ServerCallContext context) =>
+        Map(async () => node.Describe(await node.RestorePushedAsync(requestStream, context.CancellationToken)));
+
+    /// <inheritdoc />
     public override Task<StopReply> Stop(ComponentRef request, ServerCallContext context) =>
         Map(() => Task.FromResult(new StopReply { Stopped = node.Stop(request.Name) }));
 
@@ -75,7 +79,7 @@ public sealed class NodeAgentService(LocalNode node) : NodeAgent.NodeAgentBase
         {
             await responseStream.WriteAsync(new MigrationEvent { Summary = summary });
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
         {
             // The migration is done (committed); only its report could not be delivered.
             Console.Error.WriteLine($"migration {summary.MigrationId}: done, but the client left before the summary: {ex.Message}");
@@ -131,6 +135,10 @@ public sealed class NodeAgentService(LocalNode node) : NodeAgent.NodeAgentBase
         catch (Exception ex) when (ex is ImageTransferException or ImageFormatException)
         {
             throw new RpcException(new Status(StatusCode.DataLoss, ex.Message));
+        }
+        catch (Rtcr.Restore.RestoreException ex)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, ex.Message));
         }
         catch (MigrationException ex)
         {

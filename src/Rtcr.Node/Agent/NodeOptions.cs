@@ -36,6 +36,12 @@ public sealed record NodeOptions
     /// <summary>The token this agent presents to other agents (the target of a migration, the source when it asks for an outcome).</summary>
     public Transport.NodeToken? Token { get; init; }
 
+    /// <summary>The agent's TLS certificate (with its private key); null: cleartext HTTP/2.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+
+    /// <summary>How this agent trusts the certificates of the agents it calls; null: cleartext to bare <c>host:port</c> addresses.</summary>
+    public Transport.ClientTls? Tls { get; init; }
+
     /// <summary>Faults to inject (tests only).</summary>
     public FaultPlan Faults { get; init; } = new();
 

@@ -7,17 +7,22 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Rtcr.Node.Migration;
 using Rtcr.Node.Transport;
 
 namespace Rtcr.Node.Agent;
 
 /// <summary>
-/// A node agent listening on one address: Kestrel with HTTP/2 (cleartext), the token check in front of
-/// every call, and the <see cref="NodeAgentService"/>.
+/// A node agent listening on one address: Kestrel with HTTP/2 (cleartext, or TLS with
+/// <see cref="NodeOptions.Certificate"/>), the token check in front of every call, and the
+/// <see cref="NodeAgentService"/>. At start it recovers what a previous run left in its image directory
+/// (migrations it was receiving, and undecided migrations it was the source of).
 /// </summary>
 public sealed class NodeServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+
+    private readonly CancellationTokenSource _stopping = new();
 
     private NodeServer(WebApplication app, LocalNode node)
     {
@@ -28,7 +33,7 @@ public sealed class NodeServer : IAsyncDisposable
     /// <summary>The node served.</summary>
     public LocalNode Node { get; }
 
-    /// <summary>The bound address (<c>http://host:port</c>; the real port when 0 was asked for).</summary>
+    /// <summary>The bound address (<c>http://host:port</c> or <c>https://host:port</c>; the real port when 0 was asked for).</summary>
     public string Address => Node.Address;
 
     /// <summary>Binds <paramref name="listen"/> (<c>host:port</c>; port 0 picks a free one) and starts serving.</summary>
@@ -40,11 +45,17 @@ public sealed class NodeServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(endpoint, l => l.Protocols = HttpProtocols.Http2);
+            k.Listen(endpoint, l =>
+            {
+                l.Protocols = HttpProtocols.Http2;
+                if (options.Certificate is { } certificate) l.UseHttps(certificate);
+            });
             k.Limits.Http2.InitialConnectionWindowSize = 16 * 1024 * 1024;
             k.Limits.Http2.InitialStreamWindowSize = 8 * 1024 * 1024;
         });
         var node = new LocalNode(options);
+        // Before the first call: what the previous run was receiving is back in place.
+        node.Incoming.Recover();
         builder.Services.AddSingleton(node);
         builder.Services.AddSingleton(token);
         builder.Services.AddGrpc(o =>
@@ -60,7 +71,9 @@ public sealed class NodeServer : IAsyncDisposable
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("the server reports no bound address");
         node.Address = bound.Replace("[::]", endpoint.Address.ToString(), StringComparison.Ordinal);
-        return new NodeServer(app, node);
+        var server = new NodeServer(app, node);
+        _ = new SourceRecovery(node).RunAsync(server._stopping.Token);
+        return server;
     }
 
     /// <summary>Parses <c>host:port</c> (an IP address or <c>localhost</c>).</summary>
@@ -81,8 +94,10 @@ public sealed class NodeServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
         Node.Dispose();
+        _stopping.Dispose();
     }
 }

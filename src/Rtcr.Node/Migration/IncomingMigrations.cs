@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Rtcr.Checkpoint;
 using Rtcr.Image;
+using Rtcr.Restore;
 using Rtcr.Node.Agent;
 using Rtcr.Node.Protos;
 using Rtcr.Node.Transport;
@@ -13,7 +14,9 @@ namespace Rtcr.Node.Migration;
 /// The target side of migrations: images arrive (each checked chunk by chunk and parsed as soon as it is
 /// complete), are folded and restored into a frozen component when the source asks, and that component
 /// is resumed only on the source's commit, or discarded on its abort. A prepared component that hears
-/// nothing within the lease asks the source for its decision.
+/// nothing within the lease asks the source for its decision. Every image is written to the node's image
+/// directory (<see cref="IncomingStore"/>) before it is acknowledged, and every stage before it is
+/// reported, so that a target agent that restarts picks up where it stopped (<see cref="Recover"/>).
 /// </summary>
 public sealed class IncomingMigrations(LocalNode node) : IDisposable
 {
@@ -21,13 +24,21 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
     private readonly Dictionary<string, Staged> _staged = new(StringComparer.Ordinal);
     private readonly HashSet<string> _committed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly IncomingStore _store = new(node.Options.ImagesDirectory);
     private long _chunks;
 
-    private sealed class Staged(string id, string component, string sourceAddress)
+    private sealed record Stage(ComponentHost Host, StagedRestore Restore);
+
+    private sealed class Staged(string id, string component, string sourceNode, string sourceAddress)
     {
         public string Id { get; } = id;
         public string Component { get; } = component;
+        public string SourceNode { get; } = sourceNode;
         public string SourceAddress { get; } = sourceAddress;
+        public PrepareReply? Reply { get; set; }
+        // The images restored as they arrive (live migration): the full image into a frozen child, each
+        // delta applied to it in place; null once it fell back or was used.
+        public Task<Stage?>? Staging { get; set; }
         public SortedDictionary<int, CheckpointImage> Images { get; } = new();
         public HostedComponent? Prepared { get; set; }
         public bool Preparing { get; set; }
@@ -64,20 +75,72 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         var bytes = assembler.Result();
         var first = assembler.First!;
         var image = ImageReader.Read(new MemoryStream(bytes, writable: false), $"migration {assembler.MigrationId} image {assembler.Sequence}", SessionRecorders.Schema);
+        Staged? staged;
         lock (_lock)
         {
-            if (!_staged.TryGetValue(assembler.MigrationId, out var staged))
+            if (!_staged.TryGetValue(assembler.MigrationId, out staged))
             {
                 if (assembler.Sequence != 0) throw new ImageTransferException($"migration {assembler.MigrationId}: image {assembler.Sequence} arrived before image 0");
                 if (string.IsNullOrEmpty(first.Component)) throw new ImageTransferException($"migration {assembler.MigrationId}: image 0 names no component");
-                _staged[assembler.MigrationId] = staged = new Staged(assembler.MigrationId, first.Component, first.SourceAddress);
+                _staged[assembler.MigrationId] = staged = new Staged(assembler.MigrationId, first.Component, first.SourceNode, first.SourceAddress);
                 _ = WatchAsync(staged);
             }
             if (staged.Prepared is not null) throw new InvalidOperationException($"migration {staged.Id} is already restored");
+        }
+        // On disk before the source hears that it arrived: a target that restarts still has it.
+        _store.SaveImage(staged.Id, assembler.Sequence, bytes, staged.Component, staged.SourceNode, staged.SourceAddress);
+        lock (_lock)
+        {
             staged.Images[assembler.Sequence] = image;
             staged.LastActivity = Stopwatch.GetTimestamp();
+            // Restored while the source goes on with its next round, one image after the other.
+            staged.Staging = assembler.Sequence == 0 ? Task.Run(() => BeginStage(staged, image))
+                : staged.Staging?.ContinueWith(t => ApplyStage(staged, t.Result, image), TaskScheduler.Default);
         }
         return bytes.Length;
+    }
+
+    // The staging is an optimisation: when it fails or a delta changes the child's structure, Prepare
+    // restores the folded chain as a whole, which reports its own errors. So failures here are logged and
+    // end the staging, never the migration.
+    private Stage? BeginStage(Staged staged, CheckpointImage full)
+    {
+        var host = node.CreateHost(staged.Component, full.Manifest.ClockMicroseconds);
+        try
+        {
+            return new Stage(host, StagedRestore.Begin(host, full, node.Options.Programs, node.Options.Tracking));
+        }
+        catch (Exception ex)
+        {
+            host.Dispose();
+            Console.Error.WriteLine($"migration {staged.Id}: restoring image 0 ahead failed, the chain will be restored at the end: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static Stage? ApplyStage(Staged staged, Stage? stage, CheckpointImage delta)
+    {
+        if (stage is null) return null;
+        string reason;
+        try
+        {
+            if (stage.Restore.TryApply(delta, out reason)) return stage;
+        }
+        catch (Exception ex)
+        {
+            reason = ex.Message;
+        }
+        stage.Host.Dispose();
+        Console.Error.WriteLine($"migration {staged.Id}: delta {delta.Manifest.ChainDepth} not applied in place ({reason}); the chain will be restored at the end");
+        return null;
+    }
+
+    // Frees a staged child nobody will use (after the staging finished).
+    private static void DiscardStage(Staged staged)
+    {
+        var staging = staged.Staging;
+        staged.Staging = null;
+        staging?.ContinueWith(t => t.Result?.Host.Dispose(), TaskScheduler.Default);
     }
 
     // A migration whose images are still arriving is making progress.
@@ -87,20 +150,27 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             if (_staged.TryGetValue(id, out var staged)) staged.LastActivity = Stopwatch.GetTimestamp();
     }
 
-    /// <summary>Folds the received images and restores the component, frozen.</summary>
+    /// <summary>
+    /// Folds the received images and restores the component, frozen. Asked again once it is restored, it
+    /// answers as the first time (a source that restarted asks again before it decides).
+    /// </summary>
     /// <exception cref="KeyNotFoundException">Nothing was received for the migration.</exception>
     /// <exception cref="ImageTransferException">Images are missing.</exception>
     public PrepareReply Prepare(string id, int images)
     {
         Staged staged;
         CheckpointImage[] chain;
+        Task<Stage?>? staging;
         lock (_lock)
         {
             if (!_staged.TryGetValue(id, out staged!)) throw new KeyNotFoundException($"node '{node.Name}' received nothing of migration {id}");
-            if (staged.Prepared is not null || staged.Preparing) throw new InvalidOperationException($"migration {id} is already restored");
+            if (staged.Reply is { } done) return done;
+            if (staged.Prepared is not null || staged.Preparing) throw new InvalidOperationException($"migration {id} is already being restored");
             if (staged.Images.Count != images || staged.Images.Keys.Last() != images - 1)
                 throw new ImageTransferException($"migration {id}: {images} images sent, {staged.Images.Count} received");
             chain = staged.Images.Values.ToArray();
+            staging = staged.Staging;
+            staged.Staging = null;
             // The watcher leaves a migration alone while its restore runs.
             staged.Preparing = true;
         }
@@ -110,7 +180,25 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         ulong digest;
         try
         {
-            (component, digest, stamp) = Restore(staged, chain);
+            // The staged child has every image applied, or the chain is restored now.
+            var stage = staging?.Result;
+            if (stage is not null && stage.Restore.Applied != chain.Length - 1)
+            {
+                stage.Host.Dispose();
+                stage = null;
+            }
+            (component, digest, stamp) = stage is null ? Restore(staged, chain) : Register(staged, stage.Host, stage.Restore.Child, stage.Restore.ClockMicroseconds);
+            try
+            {
+                // On disk before the source hears of it: from the source's decision on, a restart of this
+                // node must bring the component back.
+                _store.SetStage(id, staged.Component, staged.SourceNode, staged.SourceAddress, IncomingStore.Stage.Prepared);
+            }
+            catch
+            {
+                node.Remove(component);
+                throw;
+            }
         }
         catch
         {
@@ -130,6 +218,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             if (!aborted)
             {
                 staged.Prepared = component;
+                staged.Reply = new PrepareReply { Digest = digest, StampCheck = stamp, RestoreMs = watch.Elapsed.TotalMilliseconds };
                 staged.Images.Clear();
                 staged.LastActivity = Stopwatch.GetTimestamp();
             }
@@ -137,9 +226,10 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         if (aborted)
         {
             node.Remove(component);
+            _store.Delete(id);
             throw new InvalidOperationException($"migration {id} was aborted while its component was restored");
         }
-        return new PrepareReply { Digest = digest, StampCheck = stamp, RestoreMs = watch.Elapsed.TotalMilliseconds };
+        return staged.Reply!;
     }
 
     // Restores the folded chain into a new host, frozen, and registers it on the node as prepared.
@@ -147,17 +237,23 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
     {
         var image = ImageChain.Fold(chain);
         var host = node.CreateHost(staged.Component, image.Manifest.ClockMicroseconds);
-        HostedComponent component;
+        Child child;
         try
         {
-            var child = host.Restore(image, node.Options.Programs, node.Options.Tracking, leaveStopped: true);
-            component = new HostedComponent(staged.Component, host, child, tracked: true, ComponentState.Prepared);
+            child = host.Restore(image, node.Options.Programs, node.Options.Tracking, leaveStopped: true);
         }
         catch
         {
             host.Dispose();
             throw;
         }
+        return Register(staged, host, child, image.Manifest.ClockMicroseconds);
+    }
+
+    // Checks a restored, frozen child and registers it on the node as prepared.
+    private (HostedComponent Component, ulong Digest, string Stamp) Register(Staged staged, ComponentHost host, Child child, long clockMicroseconds)
+    {
+        var component = new HostedComponent(staged.Component, host, child, tracked: true, ComponentState.Prepared) { ResumeAtMicroseconds = clockMicroseconds };
         try
         {
             ulong digest = ChildMemory.Digest(component.Child);
@@ -177,16 +273,28 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
     public void Commit(string id)
     {
         HostedComponent? prepared;
+        Staged? staged;
         lock (_lock)
         {
             if (_committed.Contains(id)) return;
-            if (!_staged.TryGetValue(id, out var staged) || staged.Prepared is null) throw new KeyNotFoundException($"node '{node.Name}' has no prepared component of migration {id}");
+            if (!_staged.TryGetValue(id, out staged) || staged.Prepared is null) throw new KeyNotFoundException($"node '{node.Name}' has no prepared component of migration {id}");
             prepared = staged.Prepared;
             _staged.Remove(id);
             _committed.Add(id);
         }
+        if (node.Options.Faults.KillOnCommit)
+        {
+            Console.Error.WriteLine($"fault injected: node '{node.Name}' kills itself as the commit of migration {id} arrives");
+            Process.GetCurrentProcess().Kill();
+        }
+        // Committed on disk before it runs: a crash from here on restores and runs it on restart.
+        _store.SetStage(id, staged.Component, staged.SourceNode, staged.SourceAddress, IncomingStore.Stage.Committed);
         if (!node.TryMove(prepared, ComponentState.Prepared, ComponentState.Running)) throw new InvalidOperationException($"'{prepared.Name}' is not prepared any more");
-        prepared.Host.Resume(prepared.Child); // thaws it and releases the timers held since the restore
+        // Thaws it and releases the timers held since the restore, its clock going on from the source's freeze.
+        prepared.Host.Resume(prepared.Child, prepared.ResumeAtMicroseconds);
+        // Running now: from here it is an ordinary component of this node (see docs/migration.md for the
+        // window between the resume and this delete).
+        _store.Delete(id);
         Console.Error.WriteLine($"migration {id}: '{prepared.Name}' resumed on node '{node.Name}'");
     }
 
@@ -201,6 +309,8 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             if (!_staged.Remove(id, out staged)) return false;
         }
         if (staged.Prepared is { } prepared) node.Remove(prepared);
+        DiscardStage(staged);
+        _store.Delete(id);
         Console.Error.WriteLine($"migration {id}: discarded on node '{node.Name}'");
         return true;
     }
@@ -208,31 +318,37 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
     // Drops received images of a migration that stalled, and resolves a prepared component whose source
     // went quiet by asking the source for its decision (never deciding on its own while the source might
     // still run its copy).
-    private async Task WatchAsync(Staged staged)
+    private async Task WatchAsync(Staged staged, bool askNow = false)
     {
         var lease = node.Options.Lease;
         try
         {
             while (true)
             {
-                await Task.Delay(lease, _stopping.Token);
+                // A migration picked up after a restart asks at once: it has waited long enough.
+                if (!askNow) await Task.Delay(lease, _stopping.Token);
+                askNow = false;
                 HostedComponent? prepared;
                 lock (_lock)
                 {
                     if (!_staged.TryGetValue(staged.Id, out var current) || !ReferenceEquals(current, staged)) return;
                     if (staged.Preparing) continue;
-                    if (Stopwatch.GetElapsedTime(staged.LastActivity) < lease) continue;
+                    if (staged.LastActivity != 0 && Stopwatch.GetElapsedTime(staged.LastActivity) < lease) continue;
                     prepared = staged.Prepared;
                 }
                 var outcome = await AskSourceAsync(staged);
                 if (prepared is null)
                 {
                     // Nothing restored yet: while the source is still at it (a long pre-copy round), keep
-                    // the images; otherwise (aborted, unknown, or unreachable) nothing can use them, since
-                    // the source cannot commit without a successful restore here.
-                    if (outcome == MigrationOutcome.Pending && staged.SourceAnswered)
+                    // the images; once it says aborted (or does not know the migration) nothing can use them,
+                    // since the source cannot commit without a successful restore here.
+                    // An unreachable source may have died after its last image and roll forward when it
+                    // restarts (SourceRecovery): the images are kept for it.
+                    if (outcome == MigrationOutcome.Pending)
                     {
-                        Console.Error.WriteLine($"migration {staged.Id}: no chunk for {lease.TotalSeconds:F1} s, the source says pending: received images kept");
+                        Console.Error.WriteLine(staged.SourceAnswered
+                            ? $"migration {staged.Id}: no chunk for {lease.TotalSeconds:F1} s, the source says pending: received images kept"
+                            : $"migration {staged.Id}: no chunk for {lease.TotalSeconds:F1} s and the source is unreachable: received images kept");
                         continue;
                     }
                     bool dropped;
@@ -242,6 +358,8 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
                         dropped = !staged.Preparing && staged.Prepared is null && _staged.Remove(staged.Id);
                     }
                     if (!dropped) continue;
+                    DiscardStage(staged);
+                    _store.Delete(staged.Id);
                     Console.Error.WriteLine($"migration {staged.Id}: no progress for {lease.TotalSeconds:F1} s and the source says {outcome.ToString().ToLowerInvariant()}: received images dropped");
                     return;
                 }
@@ -264,12 +382,60 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         }
     }
 
+    /// <summary>
+    /// Picks up what a previous run of this agent left in its image directory: a committed component is
+    /// restored and runs; a prepared one is restored frozen and asks its source for the decision at once;
+    /// received images of a migration that was never prepared wait, as before the restart, for the source
+    /// to go on or to say it gave up. A migration that cannot be restored is reported and left on disk.
+    /// </summary>
+    public void Recover()
+    {
+        var skipped = new List<string>();
+        foreach (var e in _store.Load(skipped))
+        {
+            try
+            {
+                var images = e.Images.Select(p => (Sequence: int.Parse(Path.GetFileNameWithoutExtension(p)["image-".Length..], System.Globalization.CultureInfo.InvariantCulture),
+                    Image: ImageReader.ReadFile(p, SessionRecorders.Schema))).ToArray();
+                var staged = new Staged(e.Id, e.Component, e.SourceNode, e.SourceAddress) { LastActivity = 0 };
+                if (e.Stage == IncomingStore.Stage.Receiving)
+                {
+                    foreach (var (sequence, image) in images) staged.Images[sequence] = image;
+                    lock (_lock) _staged[e.Id] = staged;
+                    Console.Error.WriteLine($"migration {e.Id}: {images.Length} received images of '{e.Component}' recovered on node '{node.Name}'; asking the source");
+                    _ = WatchAsync(staged, askNow: true);
+                    continue;
+                }
+                var (component, digest, stamp) = Restore(staged, images.Select(i => i.Image).ToArray());
+                if (e.Stage == IncomingStore.Stage.Committed)
+                {
+                    lock (_lock) _committed.Add(e.Id);
+                    node.TryMove(component, ComponentState.Prepared, ComponentState.Running);
+                    component.Host.Resume(component.Child, component.ResumeAtMicroseconds);
+                    _store.Delete(e.Id);
+                    Console.Error.WriteLine($"migration {e.Id}: committed '{e.Component}' recovered and resumed on node '{node.Name}'");
+                    continue;
+                }
+                staged.Prepared = component;
+                staged.Reply = new PrepareReply { Digest = digest, StampCheck = stamp };
+                lock (_lock) _staged[e.Id] = staged;
+                Console.Error.WriteLine($"migration {e.Id}: prepared '{e.Component}' recovered frozen on node '{node.Name}'; asking the source for the decision");
+                _ = WatchAsync(staged, askNow: true);
+            }
+            catch (Exception ex) when (ex is ImageFormatException or RestoreException or IOException or InvalidOperationException or ArgumentException or FormatException)
+            {
+                Console.Error.WriteLine($"migration {e.Id}: cannot recover '{e.Component}' on node '{node.Name}', left in {_store.Root}: {ex.Message}");
+            }
+        }
+        foreach (var dir in skipped) Console.Error.WriteLine($"{dir}: no readable migration state, left alone");
+    }
+
     private async Task<MigrationOutcome> AskSourceAsync(Staged staged)
     {
         staged.SourceAnswered = false;
         try
         {
-            using var source = new NodeConnection(staged.SourceAddress, node.Options.Token);
+            using var source = new NodeConnection(staged.SourceAddress, node.Options.Token, node.Options.Tls);
             var reply = await source.Client.MigrationOutcomeAsync(new MigrationRef { MigrationId = staged.Id },
                 deadline: DateTime.UtcNow + node.Options.CallTimeout, cancellationToken: _stopping.Token);
             staged.SourceAnswered = true;

@@ -34,8 +34,8 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
             c.Busy.Release();
             throw new MigrationException($"'{c.Name}' on node '{node.Name}' is {c.State.ToString().ToLowerInvariant()}, not running");
         }
-        node.Outcomes.Begin(_id);
-        using var target = new NodeConnection(request.Target, node.Options.Token);
+        node.Outcomes.Begin(_id, c.Name, NodeConnection.Normalize(request.Target));
+        using var target = new NodeConnection(request.Target, node.Options.Token, node.Options.Tls);
         var pd = c.Child.Env.Domain;
         bool frozen = false;
         TimeSpan frozenAt = default;
@@ -60,6 +60,8 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
             var bytes = LocalNode.Serialize(image);
             image.ReleaseBuffers(); // serialized: the next round reuses its buffers
             long sent = await SendAsync(target, c, bytes, cancel);
+            // The target has the whole frozen state now: a restarted source can still roll forward.
+            node.Outcomes.Frozen(_id, digest, _images);
             rounds++;
             _finalRound = _clock.Elapsed - roundStart;
             await emit(new MigrationEvent
@@ -80,9 +82,13 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
             throw new MigrationException($"migration of '{c.Name}' to {target.Address} aborted, '{c.Name}' still runs on node '{node.Name}': {Describe(ex)}", ex);
         }
 
-        // The decision. From here the target's copy is the component.
+        if (node.Options.Faults.KillBeforeDecision) Die("the target restored the component, before the decision");
+        // The decision (on disk before anything acts on it). From here the target's copy is the component.
         if (!node.Outcomes.TryDecide(_id, MigrationOutcome.Committed))
             throw new InvalidOperationException($"migration {_id} was decided twice");
+        if (node.Options.Faults.KillAfterDecision) Die("the commit was recorded");
+        await ReportAfterDecision($"decided: committed (migration {_id})");
+        if (node.Options.Faults.DelayCommitMs > 0) await Task.Delay(node.Options.Faults.DelayCommitMs, CancellationToken.None);
         node.Remove(c);
         bool confirmed = false;
         if (!node.Options.Faults.DropCommit)
@@ -211,9 +217,29 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
         }
     }
 
+    private void Die(string when)
+    {
+        Console.Error.WriteLine($"fault injected: node '{node.Name}' kills itself in migration {_id}: {when}");
+        // SIGKILL, like a crashed machine: no shutdown code runs.
+        System.Diagnostics.Process.GetCurrentProcess().Kill();
+    }
+
     private static string Describe(Exception ex) => ex is RpcException rpc ? $"{rpc.Status.StatusCode}: {rpc.Status.Detail}" : ex.Message;
 
     private DateTime Deadline() => DateTime.UtcNow + node.Options.CallTimeout;
+
+    // After the decision the migration completes whether or not the client still listens.
+    private async Task ReportAfterDecision(string text)
+    {
+        try
+        {
+            await Phase(text);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or RpcException)
+        {
+            Console.Error.WriteLine($"migration {_id}: the client left ({ex.GetType().Name}); the migration completes without it");
+        }
+    }
 
     private Task Phase(string text)
     {

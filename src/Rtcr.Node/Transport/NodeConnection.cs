@@ -13,16 +13,21 @@ public sealed class NodeConnection : IDisposable
 
     private readonly GrpcChannel _channel;
 
-    /// <summary>Connects (lazily) to <paramref name="address"/> (<c>host:port</c> or <c>http://host:port</c>).</summary>
+    /// <summary>Connects (lazily) to <paramref name="address"/> (<c>host:port</c>, <c>http://host:port</c> or <c>https://host:port</c>).</summary>
     /// <param name="address">The agent's address.</param>
     /// <param name="token">The shared token, or null to call without one (the agent will refuse).</param>
-    public NodeConnection(string address, NodeToken? token)
+    /// <param name="tls">How to trust the agent's certificate; with it a bare <c>host:port</c> means <c>https://</c>. Null: cleartext for a bare address.</param>
+    public NodeConnection(string address, NodeToken? token, ClientTls? tls = null)
     {
-        Address = Normalize(address);
+        Address = Normalize(address, tls is not null);
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        if (tls?.Validator() is { } validate) handler.SslOptions.RemoteCertificateValidationCallback = validate;
         _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = MaxMessageBytes,
             MaxSendMessageSize = MaxMessageBytes,
+            HttpHandler = handler,
+            DisposeHttpClient = true,
         });
         CallInvoker invoker = _channel.CreateCallInvoker();
         if (token is not null)
@@ -40,9 +45,9 @@ public sealed class NodeConnection : IDisposable
     /// <summary>The generated client.</summary>
     public NodeAgent.NodeAgentClient Client { get; }
 
-    /// <summary>Turns <c>host:port</c> into <c>http://host:port</c>; agents speak HTTP/2 without TLS.</summary>
-    public static string Normalize(string address) =>
-        address.Contains("://", StringComparison.Ordinal) ? address.TrimEnd('/') : "http://" + address;
+    /// <summary>Turns <c>host:port</c> into <c>http://host:port</c>, or <c>https://host:port</c> with <paramref name="tls"/>; a scheme given is kept.</summary>
+    public static string Normalize(string address, bool tls = false) =>
+        address.Contains("://", StringComparison.Ordinal) ? address.TrimEnd('/') : (tls ? "https://" : "http://") + address;
 
     /// <inheritdoc />
     public void Dispose() => _channel.Dispose();

@@ -11,7 +11,7 @@ namespace Rtcr.Sessions;
 /// </summary>
 internal static class PendingFaults
 {
-    private const string Prefix = "fault:";
+    internal const string Prefix = "fault:";
 
     /// <summary>Called by the checkpointer while the child is frozen.</summary>
     public static Action<IDictionary<string, string>> Capture(Kernel kernel) => metadata =>

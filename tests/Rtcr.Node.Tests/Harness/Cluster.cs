@@ -21,7 +21,16 @@ internal sealed class Cluster : IDisposable
 
     public NodeProcess Start(string name, params string[] extra)
     {
-        var node = NodeProcess.Start(name, TokenFile, extra);
+        var node = NodeProcess.Start(name, TokenFile, "127.0.0.1:0", extra);
+        _nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>Starts <paramref name="old"/> (which must have exited) again: same name, port and image directory.</summary>
+    public NodeProcess Restart(NodeProcess old, params string[] extra)
+    {
+        Assert.True(old.WaitForExit(NodeProcess.Patience), $"node {old.Name} should have exited before its restart");
+        var node = NodeProcess.Start(old.Name, TokenFile, "127.0.0.1:" + old.Port, extra);
         _nodes.Add(node);
         return node;
     }

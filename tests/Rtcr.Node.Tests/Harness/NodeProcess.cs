@@ -30,15 +30,23 @@ internal sealed partial class NodeProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts an agent and waits until it listens.</summary>
-    public static NodeProcess Start(string name, string tokenFile, params string[] extra)
+    /// <summary>The agent's image directory (kept across a restart).</summary>
+    public string Images { get; private init; } = "";
+
+    /// <summary>Starts an agent and waits until it listens; its images go to a directory of its own next to the token file.</summary>
+    /// <param name="name">The node's name.</param>
+    /// <param name="tokenFile">The cluster's token file.</param>
+    /// <param name="listen">Where to listen (a restarted node listens where it did before).</param>
+    /// <param name="extra">More options.</param>
+    public static NodeProcess Start(string name, string tokenFile, string listen, params string[] extra)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "rtcr.dll"));
-        foreach (var a in new[] { "node", "--listen", "127.0.0.1:0", "--name", name, "--token-file", tokenFile, "--plain", "--images", Path.Combine(Path.GetTempPath(), "rtcr-node-tests", name) }.Concat(extra))
+        string images = Path.Combine(Path.GetDirectoryName(tokenFile)!, "images-" + name);
+        foreach (var a in new[] { "node", "--listen", listen, "--name", name, "--token-file", tokenFile, "--plain", "--images", images }.Concat(extra))
             psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
-        var node = new NodeProcess(name, Process.Start(psi)!);
+        var node = new NodeProcess(name, Process.Start(psi)!) { Images = images };
         node._process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
@@ -64,7 +72,10 @@ internal sealed partial class NodeProcess : IDisposable
         return node;
     }
 
-    public NodeConnection Connect(NodeToken? token) => new(Address, token);
+    public NodeConnection Connect(NodeToken? token, ClientTls? tls = null) => new(Address, token, tls);
+
+    /// <summary>The port the agent listens on.</summary>
+    public int Port => new Uri(Address).Port;
 
     public IReadOnlyList<string> Lines
     {
@@ -112,6 +123,13 @@ internal sealed partial class NodeProcess : IDisposable
     }
 
     public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
+    /// <summary>SIGKILLs the agent, like a crash (the object stays usable for its collected output and a restart).</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
 
     [GeneratedRegex(@"^\[(.+?)\] \[(.+?)\] (\d+) sheep\. zzZ$")]
     private static partial Regex SheepLine();

@@ -23,10 +23,9 @@ internal sealed class LogsCommand : AsyncCommand<LogsCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var token = settings.Token();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (settings.For is not null) stop.CancelAfter(TimeSpan.FromMicroseconds(Duration.ParseMicroseconds(settings.For, "--for")));
-        var connections = settings.Nodes.Select(n => new NodeConnection(n, token)).ToArray();
+        var connections = settings.Nodes.Select(n => settings.Connect(n)).ToArray();
         try
         {
             await Task.WhenAll(connections.Select(c => FollowAsync(c, settings, stop.Token)));

@@ -58,19 +58,18 @@ internal sealed class MigrateCommand : AsyncCommand<MigrateCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var token = settings.Token();
         var request = new MigrateRequest
         {
             Component = settings.Component,
-            Target = NodeConnection.Normalize(settings.To),
+            Target = NodeConnection.Normalize(settings.To, settings.Tls() is not null),
             Live = settings.Live,
             MaxDowntimeMs = Duration.ParseMicroseconds(settings.MaxDowntime, "--max-downtime") / 1000.0,
             MaxRounds = settings.MaxRounds,
             ChunkBytes = ByteSize.TryParse(settings.Chunk, out long chunk) && chunk is > 0 and <= NodeConnection.MaxMessageBytes / 2 ? (int)chunk
                 : throw new ArgumentException($"--chunk: '{settings.Chunk}' is not a size between 1 and {NodeConnection.MaxMessageBytes / 2} bytes"),
         };
-        using var source = new NodeConnection(settings.From, token);
-        using var target = new NodeConnection(settings.To, token);
+        using var source = settings.Connect(settings.From);
+        using var target = settings.Connect(settings.To);
         using var stopLogs = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var logs = settings.Follow is null ? Task.CompletedTask
             : Task.WhenAll(FollowAsync(source, settings, stopLogs.Token), FollowAsync(target, settings, stopLogs.Token));

@@ -36,12 +36,32 @@ internal sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
         [Description("Inject failures, for tests only: kill-after-chunks:N, corrupt-chunk:N, drop-commit.")]
         public string? Fault { get; init; }
 
+        [CommandOption("--tls-cert <FILE>")]
+        [Description("Serve TLS with this PEM certificate (needs --tls-key). Without it the agent speaks cleartext HTTP/2.")]
+        public string? TlsCert { get; init; }
+
+        [CommandOption("--tls-key <FILE>")]
+        [Description("The PEM private key of --tls-cert.")]
+        public string? TlsKey { get; init; }
+
+        [CommandOption("--tls-ca <FILE>")]
+        [Description("When calling other agents (migration): trust certificates issued by the CA(s) in this PEM file.")]
+        public string? TlsCa { get; init; }
+
+        [CommandOption("--tls-pin <SHA256>")]
+        [Description("When calling other agents (migration): accept exactly the certificate with this SHA-256 fingerprint.")]
+        public string? TlsPin { get; init; }
+
         [CommandOption("--plain")]
         [Description("No colour markup.")]
         public bool Plain { get; init; }
 
-        public override ValidationResult Validate() =>
-            TokenFile is null ? ValidationResult.Error("--token-file is required: an agent never runs without the shared token") : ValidationResult.Success();
+        public override ValidationResult Validate()
+        {
+            if (TokenFile is null) return ValidationResult.Error("--token-file is required: an agent never runs without the shared token");
+            if ((TlsCert is null) != (TlsKey is null)) return ValidationResult.Error("--tls-cert and --tls-key go together");
+            return ValidationResult.Success();
+        }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -57,6 +77,8 @@ internal sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
             ImagesDirectory = settings.Images,
             Lease = TimeSpan.FromMicroseconds(Duration.ParseMicroseconds(settings.Lease, "--lease")),
             Faults = FaultPlan.Parse(settings.Fault),
+            Certificate = settings.TlsCert is null ? null : LoadCertificate(settings.TlsCert, settings.TlsKey!),
+            Tls = settings.TlsCa is null && settings.TlsPin is null ? null : new ClientTls { CaFile = settings.TlsCa, Pin = settings.TlsPin },
             Token = token,
             OnLog = (component, text) => Print(settings.Plain, name, component, text),
         };
@@ -69,6 +91,7 @@ internal sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
             server.Node.Name = name;
         }
         Console.WriteLine($"node {name} listening on {server.Address}");
+        if (options.Certificate is { } certificate) Console.WriteLine($"node {name} TLS certificate {certificate.Subject}, sha256 {ClientTls.Fingerprint(certificate)}");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Console.CancelKeyPress += (_, e) =>
         {
@@ -89,6 +112,16 @@ internal sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
             Console.WriteLine($"node {name} stopping");
         }
         return 0;
+    }
+
+    // Kestrel needs the key in a form it can use for the handshake; a PEM-loaded key is ephemeral, so
+    // round-trip it through PKCS#12 (needed on Windows, harmless elsewhere).
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(string cert, string key)
+    {
+        if (!File.Exists(cert)) throw new FileNotFoundException($"--tls-cert '{cert}' not found", cert);
+        if (!File.Exists(key)) throw new FileNotFoundException($"--tls-key '{key}' not found", key);
+        using var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(cert, key);
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
     }
 
     private static void Print(bool plain, string node, string component, string text)

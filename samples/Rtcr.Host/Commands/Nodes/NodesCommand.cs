@@ -13,12 +13,11 @@ internal sealed class NodesCommand : AsyncCommand<PsCommand.Settings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, PsCommand.Settings settings, CancellationToken cancellationToken)
     {
-        var token = settings.Token();
         var table = new Table().AddColumns("address", "name", "components", "uptime", "status");
         int failed = 0;
         foreach (var address in settings.Nodes)
         {
-            using var node = new NodeConnection(address, token);
+            using var node = settings.Connect(address);
             try
             {
                 var info = await node.Client.GetInfoAsync(new InfoRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);

@@ -15,12 +15,11 @@ internal sealed class PsCommand : AsyncCommand<PsCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var token = settings.Token();
         var table = new Table().AddColumns("node", "component", "program", "state", "memory", "ticks", "tracked", "last checkpoint");
         int failed = 0;
         foreach (var address in settings.Nodes)
         {
-            using var node = new NodeConnection(address, token);
+            using var node = settings.Connect(address);
             try
             {
                 var reply = await node.Client.ListAsync(new ListRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);

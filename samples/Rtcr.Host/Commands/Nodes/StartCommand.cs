@@ -41,7 +41,7 @@ internal sealed class StartCommand : AsyncCommand<StartCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var node = new NodeConnection(settings.On, settings.Token());
+        using var node = settings.Connect(settings.On);
         var info = await node.Client.StartAsync(new StartRequest
         {
             Program = settings.Program,
