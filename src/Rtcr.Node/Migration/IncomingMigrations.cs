@@ -91,6 +91,12 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         _store.SaveImage(staged.Id, assembler.Sequence, bytes, staged.Component, staged.SourceNode, staged.SourceAddress);
         lock (_lock)
         {
+            if (!_staged.TryGetValue(staged.Id, out var current) || !ReferenceEquals(current, staged))
+            {
+                // Aborted (or dropped) while the image was written: nothing may stay on disk for it.
+                _store.Delete(staged.Id);
+                throw new InvalidOperationException($"migration {staged.Id} was aborted while its image {assembler.Sequence} arrived");
+            }
             staged.Images[assembler.Sequence] = image;
             staged.LastActivity = Stopwatch.GetTimestamp();
             // Restored while the source goes on with its next round, one image after the other.

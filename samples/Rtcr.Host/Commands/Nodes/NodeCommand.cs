@@ -33,7 +33,7 @@ internal sealed class NodeCommand : AsyncCommand<NodeCommand.Settings>
         public string Lease { get; init; } = "10s";
 
         [CommandOption("--fault <SPEC>")]
-        [Description("Inject failures, for tests only: kill-after-chunks:N, corrupt-chunk:N, drop-commit.")]
+        [Description("Inject failures, for tests only: kill-after-chunks:N, corrupt-chunk:N, drop-commit, delay-images-ms:N, kill-on-commit, kill-before-decision, kill-after-decision, delay-commit-ms:N.")]
         public string? Fault { get; init; }
 
         [CommandOption("--tls-cert <FILE>")]
