@@ -64,6 +64,8 @@ public class FirstCheckpointBenchmarks
             AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(7).WithInvocationCount(1).WithUnrollFactor(1).WithId("Steady"));
             AddColumn(StatisticColumn.Median, StatisticColumn.Min, StatisticColumn.Max);
             SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Value);
+            // The cold-start job needs BDN's own build of the suite; on the loaded 2-core machine the default 2 minutes were not enough.
+            BuildTimeout = TimeSpan.FromMinutes(15);
         }
     }
 }

@@ -42,10 +42,7 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
     /// memory; left lazy, the first touch of each page would happen inside a checkpoint's pause
     /// (measured: 128 MiB of never-touched memory took over a second to copy here, 33 ms once backed).
     /// </summary>
-    internal static void Prefault(byte* memory, long size)
-    {
-        for (long offset = 0; offset < size; offset += RegionMap.PageSize) memory[offset] = 0;
-    }
+    internal static void Prefault(byte* memory, long size) => PageBacking.Back(memory, size);
 
     /// <summary>A pinned array of <paramref name="size"/> bytes whose pages are backed now (a checkpoint's copy target).</summary>
     internal static byte[] BackedArray(int size)
