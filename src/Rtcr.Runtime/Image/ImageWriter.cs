@@ -9,34 +9,26 @@ namespace Rtcr.Image;
 public static class ImageWriter
 {
     /// <summary>
-    /// Writes the image to <paramref name="path"/> atomically: into a temporary file in the same
-    /// directory, flushed to disk, then renamed over the target. A failure leaves any previous image
-    /// at that path untouched.
+    /// Writes the image to <paramref name="path"/> atomically (<see cref="AtomicFile"/>): into a temporary
+    /// file in the same directory, flushed to disk, then renamed over the target. A failure leaves any
+    /// previous image at that path untouched.
     /// </summary>
     /// <param name="image">The image.</param>
     /// <param name="path">Target file.</param>
     /// <param name="compression">Chunk compression.</param>
     /// <param name="progress">Receives (bytes of memory written, total bytes of memory) after each chunk.</param>
-    public static void WriteFile(CheckpointImage image, string path, ImageCompression compression = ImageCompression.None, IProgress<(long Done, long Total)>? progress = null)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                Write(image, file, compression, progress);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    public static void WriteFile(CheckpointImage image, string path, ImageCompression compression = ImageCompression.None, IProgress<(long Done, long Total)>? progress = null) =>
+        WriteFile(image, path, compression, progress, faults: null);
+
+    /// <summary>Writes the image to <paramref name="path"/> atomically (see <see cref="AtomicFile"/>), with fault injection.</summary>
+    /// <param name="image">The image.</param>
+    /// <param name="path">Target file.</param>
+    /// <param name="compression">Chunk compression.</param>
+    /// <param name="progress">Receives (bytes of memory written, total bytes of memory) after each chunk.</param>
+    /// <param name="faults">Fault injection (tests); none when null.</param>
+    /// <exception cref="IOException">Writing, flushing or renaming failed; the previous image at <paramref name="path"/> is untouched.</exception>
+    public static void WriteFile(CheckpointImage image, string path, ImageCompression compression, IProgress<(long Done, long Total)>? progress, Faults.IFaultInjector? faults) =>
+        AtomicFile.Write(path, stream => Write(image, stream, compression, progress), faults);
 
     /// <summary>Writes the image to a stream.</summary>
     /// <param name="image">The image.</param>
