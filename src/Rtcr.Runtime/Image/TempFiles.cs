@@ -6,12 +6,12 @@ namespace Rtcr.Image;
 /// Removes the temporary files that writers killed midway left in a directory (<see cref="AtomicFile"/>'s
 /// <c>.&lt;name&gt;.&lt;32 hex digits&gt;.tmp</c>, nothing else). A file another process is still writing is
 /// left alone: the writer holds it open without sharing, so opening it for exclusive access fails, and a
-/// file changed in the last few seconds is skipped too (a writer between creating the file and locking it).
+/// file changed in the last minute is skipped too (a writer between creating the file and locking it, on a machine so loaded that this takes long).
 /// </summary>
 public static partial class TempFiles
 {
     /// <summary>How recently a temporary file may have changed and still be taken for a live writer's.</summary>
-    public static readonly TimeSpan LiveWriterGrace = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan LiveWriterGrace = TimeSpan.FromMinutes(1);
 
     [GeneratedRegex(@"^\..+\.[0-9a-f]{32}\.tmp$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
