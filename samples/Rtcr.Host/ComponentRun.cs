@@ -1,4 +1,5 @@
 using Rtcr.Checkpoint;
+using Rtcr.Faults;
 using Rtcr.Image;
 using Rtcr.Sessions;
 using Spectre.Console;
@@ -29,6 +30,28 @@ internal sealed class ComponentRun : IDisposable
         {
             IncrementalPolicy = policy ?? new IncrementalPolicy(),
         };
+    }
+
+    /// <summary>Environment variable with a <see cref="FaultPlan"/> for image writes (<c>ImageWrite@3</c>): how tests fail this process's I/O.</summary>
+    public const string FaultsVariable = "RTCR_INJECT_FAULTS";
+
+    /// <summary>Faults injected into image writes (tests, through <see cref="FaultsVariable"/>).</summary>
+    public IFaultInjector Faults { get; init; } = FaultInjector.None;
+
+    /// <summary>The faults <see cref="FaultsVariable"/> asks for, or none.</summary>
+    /// <exception cref="FormatException">The variable is set but malformed.</exception>
+    public static IFaultInjector InjectedFaults() =>
+        Environment.GetEnvironmentVariable(FaultsVariable) is { Length: > 0 } plan ? FaultPlan.Parse(plan) : FaultInjector.None;
+
+    /// <summary>
+    /// Removes the temporary files of writes killed midway (by an earlier run, or another rtcr process
+    /// that died) from an image directory, before this run writes there. Files still held by a live writer
+    /// are left alone (<see cref="TempFiles.CleanUp"/>).
+    /// </summary>
+    public static void CleanTempFiles(string directory)
+    {
+        foreach (var name in TempFiles.CleanUp(directory))
+            Console.Error.WriteLine($"removed {Path.Combine(directory, name)}: the temporary file of an image write that did not finish");
     }
 
     /// <summary>Write deltas of tracked children after their first full image.</summary>
@@ -94,7 +117,7 @@ internal sealed class ComponentRun : IDisposable
             {
                 ImageProgress.Run($"writing {Path.GetFileName(path)}", image.MemoryBytes, progress =>
                 {
-                    ImageWriter.WriteFile(image, path, Compression, progress);
+                    ImageWriter.WriteFile(image, path, Compression, progress, Faults);
                     return path;
                 });
             }
@@ -108,13 +131,41 @@ internal sealed class ComponentRun : IDisposable
             {
                 image.ReleaseBuffers(); // written or lost: the next checkpoint reuses its buffers
             }
-            if (WriteStateDumps) File.WriteAllText(path + ".state", ChildState.Dump(Host, child));
+            // Atomic, so a symlink planted under the .state name is replaced, never written through.
+            if (WriteStateDumps) AtomicFile.WriteAllText(path + ".state", ChildState.Dump(Host, child), Faults);
             Written.Add(path);
             string kind = image.IsDelta ? $"delta {image.Manifest.ChainDepth} of the chain" : "full image";
             Console.Error.WriteLine($"checkpoint {path}: {kind}, {image.MemoryBytes} bytes of memory, {image.Manifest.Sessions.Count} sessions, paused {Host.LastPauseTime.TotalMilliseconds:F2} ms");
             return path;
         }
     }
+
+    /// <summary>
+    /// A periodic checkpoint: one that fails (disk full, a write error, a capture that failed) is reported
+    /// on stderr and the run goes on; the previous image stays as it was, and the next checkpoint is a
+    /// full image (a delta of the lost one could never be restored). Returns whether it was written.
+    /// </summary>
+    public bool PeriodicCheckpoint(Child child)
+    {
+        try
+        {
+            CheckpointNow(child);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CheckpointException)
+        {
+            Host.BreakChain(child);
+            Interlocked.Increment(ref _failedCheckpoints);
+            string previous = Written.Count == 0 ? "no image was written before" : $"the previous image {Written[^1]} stays";
+            Console.Error.WriteLine($"checkpoint of '{child.Label}' failed: {ex.Message}; the run goes on, {previous}");
+            return false;
+        }
+    }
+
+    private int _failedCheckpoints;
+
+    /// <summary>Periodic checkpoints that failed (and were reported) in this run.</summary>
+    public int FailedCheckpoints => Volatile.Read(ref _failedCheckpoints);
 
     /// <summary>
     /// Runs <paramref name="child"/> until it has done <paramref name="ticks"/> more ticks or
@@ -144,7 +195,7 @@ internal sealed class ComponentRun : IDisposable
         {
             while (kernel.Clock.NowMicroseconds >= nextTimed)
             {
-                CheckpointNow(child);
+                PeriodicCheckpoint(child);
                 nextTimed += CheckpointEveryMicroseconds;
             }
         }
@@ -167,7 +218,7 @@ internal sealed class ComponentRun : IDisposable
             kernel.AdvanceToNextEvent();
             if (child.Env.Entrypoint.Failure is { } failure) throw new InvalidOperationException($"'{child.Label}' failed", failure);
             for (long t = Host.Ticks(child); seen < t; seen++)
-                if (CheckpointEveryTicks > 0 && (seen + 1) % CheckpointEveryTicks == 0) CheckpointNow(child);
+                if (CheckpointEveryTicks > 0 && (seen + 1) % CheckpointEveryTicks == 0) PeriodicCheckpoint(child);
             TimedCheckpoints();
         }
     }
@@ -183,7 +234,7 @@ internal sealed class ComponentRun : IDisposable
             long t = Host.Ticks(child);
             try
             {
-                if (CheckpointEveryTicks > 0 && t % CheckpointEveryTicks == 0) CheckpointNow(child);
+                if (CheckpointEveryTicks > 0 && t % CheckpointEveryTicks == 0) PeriodicCheckpoint(child);
             }
             catch (Exception ex)
             {
@@ -204,7 +255,7 @@ internal sealed class ComponentRun : IDisposable
         using var timer = CheckpointEveryMicroseconds > 0
             ? new Timer(_ =>
             {
-                try { CheckpointNow(child); }
+                try { PeriodicCheckpoint(child); }
                 catch (Exception ex) { failure = ex; done.Set(); }
             }, null, TimeSpan.FromMicroseconds(CheckpointEveryMicroseconds), TimeSpan.FromMicroseconds(CheckpointEveryMicroseconds))
             : null;

@@ -37,6 +37,9 @@ internal sealed class ControlServer : IDisposable
         _loop = Task.Run(() => AcceptLoop(first, checkpoint));
     }
 
+    /// <summary>Fault injection (tests): asked before each reply is written.</summary>
+    public Rtcr.Faults.IFaultInjector Faults { get; init; } = Rtcr.Faults.FaultInjector.None;
+
     /// <summary>Clients served so far (for tests).</summary>
     public int ClientsServed => Volatile.Read(ref _clients);
 
@@ -117,6 +120,7 @@ internal sealed class ControlServer : IDisposable
                     "resume" when _resume is not null => Run(_ => _resume(), ""),
                     _ => $"error unknown request '{line}' (expected: checkpoint <path>{(_resume is null ? "" : " or resume")})",
                 };
+                Faults.Reach(Rtcr.Faults.FaultPoint.ControlReply, reply);
                 await pipe.WriteAsync(Encoding.UTF8.GetBytes(reply + "\n"), deadline.Token);
                 Interlocked.Increment(ref _clients);
             }

@@ -67,8 +67,10 @@ internal abstract class CheckpointSettings : CommandSettings
     public ComponentRun CreateRun(bool virtualTime, bool plain, long startMicroseconds = 0, int firstSequence = 1)
     {
         var (everyTicks, everyUs) = CheckpointPolicy();
+        ComponentRun.CleanTempFiles(Out);
         return new ComponentRun(virtualTime, startMicroseconds, plain, IncrementalPolicy())
         {
+            Faults = ComponentRun.InjectedFaults(),
             Incremental = Incremental,
             FirstSequence = firstSequence,
             CheckpointEveryTicks = everyTicks,

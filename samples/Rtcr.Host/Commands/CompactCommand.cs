@@ -54,9 +54,10 @@ internal sealed class CompactCommand : Command<CompactCommand.Settings>
         };
         var full = new CheckpointImage(manifest, folded.Contents);
         string output = settings.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Image))!, Path.GetFileNameWithoutExtension(settings.Image) + "-full.rtcr");
+        ComponentRun.CleanTempFiles(Path.GetDirectoryName(Path.GetFullPath(output))!);
         ImageProgress.Run($"writing {Path.GetFileName(output)}", full.MemoryBytes, progress =>
         {
-            ImageWriter.WriteFile(full, output, Codecs.Choose(settings.Compress, settings.Codec), progress);
+            ImageWriter.WriteFile(full, output, Codecs.Choose(settings.Compress, settings.Codec), progress, ComponentRun.InjectedFaults());
             return output;
         });
         ImageReader.ReadFile(output, SessionRecorders.Schema); // what was written must read back

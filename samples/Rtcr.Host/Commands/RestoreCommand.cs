@@ -79,7 +79,7 @@ internal sealed class RestoreCommand : Command<RestoreCommand.Settings>
         var child = run.Host.Restore(image, ComponentCatalog.Create, settings.TrackingOptions(),
             continueChainAs: settings.Incremental && sameDirectory ? Path.GetFileName(settings.Image) : null, leaveStopped: true);
         Console.Error.WriteLine($"restored '{child.Label}' from {settings.Image} at t={image.Manifest.ClockMicroseconds / 1000} ms: {child.Sessions.Count} sessions, {child.Env.Domain.Caps.Used} capabilities, {image.MemoryBytes} bytes of memory{(settings.LeaveStopped ? " (stopped)" : "")}");
-        if (settings.StateOut is not null) File.WriteAllText(settings.StateOut, ChildState.Dump(run.Host, child));
+        if (settings.StateOut is not null) AtomicFile.WriteAllText(settings.StateOut, ChildState.Dump(run.Host, child));
         using var resumed = new ManualResetEventSlim();
         using var control = settings.Control is null ? null : new ControlServer(settings.Control,
             path => run.CheckpointNow(child, path.Length == 0 ? null : path),

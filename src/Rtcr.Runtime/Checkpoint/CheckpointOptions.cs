@@ -30,4 +30,7 @@ public sealed record CheckpointOptions
 
     /// <summary>Adds host facts that must be read while the child is frozen (e.g. pending fault states).</summary>
     public Action<IDictionary<string, string>>? FrozenMetadata { get; init; }
+
+    /// <summary>Fault injection (tests): asked at <see cref="Faults.FaultPoint.CheckpointPrepared"/> and <see cref="Faults.FaultPoint.CheckpointFrozen"/>.</summary>
+    public Faults.IFaultInjector Faults { get; init; } = Rtcr.Faults.FaultInjector.None;
 }

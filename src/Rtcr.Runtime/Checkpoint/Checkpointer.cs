@@ -46,6 +46,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
 
         // Destination buffers are allocated and backed before the pause, so the pause is the copy alone.
         var buffers = PrepareBuffers(child, delta: options.DeltaOf is not null);
+        options.Faults.Reach(Faults.FaultPoint.CheckpointPrepared, child);
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         child.Kernel.Timers.Hold();
@@ -53,6 +54,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         CheckpointImage image;
         try
         {
+            options.Faults.Reach(Faults.FaultPoint.CheckpointFrozen, child);
             image = Capture(child, sessions, options, buffers);
             options.FrozenMetadata?.Invoke(image.Manifest.Metadata);
         }

@@ -24,6 +24,18 @@ public static class ImageReader
         return FileImageContent.Open(path, expectedSchema, progress);
     }
 
+    /// <summary>Reads an image file, with fault injection at <see cref="Faults.FaultPoint.ImageRead"/> (tests).</summary>
+    /// <param name="path">The image file.</param>
+    /// <param name="expectedSchema">When given, an image of another schema is rejected.</param>
+    /// <param name="progress">Receives (bytes of memory read, total bytes of memory) after each chunk.</param>
+    /// <param name="faults">Asked after every read from the file; may alter the bytes or throw.</param>
+    public static CheckpointImage ReadFile(string path, ulong? expectedSchema, IProgress<(long Done, long Total)>? progress, Faults.IFaultInjector faults)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"image '{path}' does not exist", path);
+        using var file = new Faults.FaultingStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20), faults);
+        return Read(file, path, expectedSchema, progress);
+    }
+
     /// <summary>Reads the header only (for inspection).</summary>
     public static ImageHeaderInfo ReadHeader(Stream stream, string source)
     {

@@ -9,36 +9,26 @@ namespace Rtcr.Image;
 public static class ImageWriter
 {
     /// <summary>
-    /// Writes the image to <paramref name="path"/> atomically: into a temporary file in the same
-    /// directory, flushed to disk, then renamed over the target. A failure leaves any previous image
-    /// at that path untouched.
+    /// Writes the image to <paramref name="path"/> atomically (<see cref="AtomicFile"/>): into a temporary
+    /// file in the same directory, flushed to disk, then renamed over the target. A failure leaves any
+    /// previous image at that path untouched.
     /// </summary>
     /// <param name="image">The image.</param>
     /// <param name="path">Target file.</param>
     /// <param name="compression">Chunk compression.</param>
     /// <param name="progress">Receives (bytes of memory written, total bytes of memory) after each chunk.</param>
-    public static void WriteFile(CheckpointImage image, string path, ImageCompression compression = ImageCompression.None, IProgress<(long Done, long Total)>? progress = null)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            // A small buffer (below the large-object threshold, so it is not left for a full GC to free):
-            // raw slices are written straight from the checkpoint's buffers, past it.
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
-            {
-                Write(image, file, compression, progress);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    public static void WriteFile(CheckpointImage image, string path, ImageCompression compression = ImageCompression.None, IProgress<(long Done, long Total)>? progress = null) =>
+        WriteFile(image, path, compression, progress, faults: null);
+
+    /// <summary>Writes the image to <paramref name="path"/> atomically (see <see cref="AtomicFile"/>), with fault injection.</summary>
+    /// <param name="image">The image.</param>
+    /// <param name="path">Target file.</param>
+    /// <param name="compression">Chunk compression.</param>
+    /// <param name="progress">Receives (bytes of memory written, total bytes of memory) after each chunk.</param>
+    /// <param name="faults">Fault injection (tests); none when null.</param>
+    /// <exception cref="IOException">Writing, flushing or renaming failed; the previous image at <paramref name="path"/> is untouched.</exception>
+    public static void WriteFile(CheckpointImage image, string path, ImageCompression compression, IProgress<(long Done, long Total)>? progress, Faults.IFaultInjector? faults) =>
+        AtomicFile.Write(path, stream => Write(image, stream, compression, progress), faults);
 
     /// <summary>Writes the image to a stream.</summary>
     /// <param name="image">The image.</param>
@@ -72,22 +62,16 @@ public static class ImageWriter
 
         byte[]? scratch = null;
         WriteChunk(stream, ImageLayout.KindManifest, manifest, compression, ref scratch);
-        // Compression needs the slice header and its bytes in one buffer; a raw slice is written
-        // straight from the content (the checkpoint's pooled buffer), without a copy.
-        byte[]? slice = compression == ImageCompression.None ? null : new byte[ImageLayout.SliceHeaderLength + ImageLayout.SliceSize];
+        var slice = new byte[ImageLayout.SliceHeaderLength + ImageLayout.SliceSize];
         foreach (var ds in image.Manifest.Dataspaces)
         {
             var content = image.Contents[ds.Badge];
             foreach (var (offset, packed, length) in ImageLayout.Slices(ds))
             {
-                if (slice is null) WriteRawSlice(stream, ds.Badge, offset, content.AsSpan((int)packed, length));
-                else
-                {
-                    BinaryPrimitives.WriteInt64LittleEndian(slice, ds.Badge);
-                    BinaryPrimitives.WriteInt64LittleEndian(slice.AsSpan(8), offset);
-                    content.AsSpan((int)packed, length).CopyTo(slice.AsSpan(ImageLayout.SliceHeaderLength));
-                    WriteChunk(stream, ImageLayout.KindDataspace, slice.AsMemory(0, ImageLayout.SliceHeaderLength + length), compression, ref scratch);
-                }
+                BinaryPrimitives.WriteInt64LittleEndian(slice, ds.Badge);
+                BinaryPrimitives.WriteInt64LittleEndian(slice.AsSpan(8), offset);
+                content.AsSpan((int)packed, length).CopyTo(slice.AsSpan(ImageLayout.SliceHeaderLength));
+                WriteChunk(stream, ImageLayout.KindDataspace, slice.AsMemory(0, ImageLayout.SliceHeaderLength + length), compression, ref scratch);
                 progress?.Report((done += length, total));
             }
         }
@@ -95,26 +79,6 @@ public static class ImageWriter
         BinaryPrimitives.WriteUInt32LittleEndian(end, ImageLayout.KindEnd);
         BinaryPrimitives.WriteInt64LittleEndian(end[8..], chunks);
         stream.Write(end);
-    }
-
-    // The same bytes as WriteChunk of (badge, offset, data) uncompressed, hashed in two parts.
-    private static void WriteRawSlice(Stream stream, long badge, long offset, ReadOnlySpan<byte> data)
-    {
-        Span<byte> header = stackalloc byte[ImageLayout.ChunkHeaderLength + ImageLayout.SliceHeaderLength];
-        var sliceHeader = header[ImageLayout.ChunkHeaderLength..];
-        BinaryPrimitives.WriteInt64LittleEndian(sliceHeader, badge);
-        BinaryPrimitives.WriteInt64LittleEndian(sliceHeader[8..], offset);
-        var hash = new XxHash3();
-        hash.Append(sliceHeader);
-        hash.Append(data);
-        long length = ImageLayout.SliceHeaderLength + data.Length;
-        BinaryPrimitives.WriteUInt32LittleEndian(header, ImageLayout.KindDataspace);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], 0);
-        BinaryPrimitives.WriteInt64LittleEndian(header[8..], length);
-        BinaryPrimitives.WriteInt64LittleEndian(header[16..], length);
-        BinaryPrimitives.WriteUInt64LittleEndian(header[24..], hash.GetCurrentHashAsUInt64());
-        stream.Write(header);
-        stream.Write(data);
     }
 
     private static void WriteChunk(Stream stream, uint kind, ReadOnlyMemory<byte> raw, ImageCompression compression, ref byte[]? scratch)

@@ -11,6 +11,13 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
     private byte* _base;
     private readonly long _size;
     private readonly bool _ownsMemory = true;
+    private static long s_outstanding;
+
+    /// <summary>
+    /// Native bytes allocated by RAM dataspaces of this process and not freed yet (a diagnostic: tests
+    /// check that destroyed children and disposed hosts give all of it back).
+    /// </summary>
+    public static long NativeBytesOutstanding => Interlocked.Read(ref s_outstanding);
 
     /// <summary>Allocates <paramref name="size"/> zeroed bytes.</summary>
     public RamDataspace(long size)
@@ -18,6 +25,7 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
         _size = size;
         _base = (byte*)NativeMemory.AllocZeroed((nuint)size);
+        Interlocked.Add(ref s_outstanding, size);
         Prefault(_base, size);
     }
 
@@ -87,7 +95,11 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
     {
         if (_base == null) return;
         DetachEverywhere();
-        if (_ownsMemory) NativeMemory.Free(_base);
+        if (_ownsMemory)
+        {
+            NativeMemory.Free(_base);
+            Interlocked.Add(ref s_outstanding, -_size);
+        }
         _base = null;
     }
 }

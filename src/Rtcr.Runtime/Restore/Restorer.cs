@@ -1,4 +1,5 @@
 using Rtcr.Checkpoint;
+using Rtcr.Faults;
 using Rtcr.Image;
 using Rtcr.Memory;
 using Rtcr.Recording;
@@ -17,6 +18,9 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
 {
     /// <summary>The parent through which sessions are recreated.</summary>
     public Parent Parent { get; } = parent;
+
+    /// <summary>Fault injection (tests): asked at <see cref="FaultPoint.RestoreSessions"/>, <see cref="FaultPoint.RestoreReplay"/> and <see cref="FaultPoint.RestoreContent"/>.</summary>
+    public IFaultInjector Faults { get; init; } = FaultInjector.None;
 
     /// <summary>Restores <paramref name="image"/> into <paramref name="child"/>, an empty PD (with an entrypoint, without sessions).</summary>
     /// <exception cref="ImageFormatException">The image was recorded with another session schema.</exception>
@@ -65,6 +69,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
         {
             var ordered = plan.Select((p, i) => (p, i)).OrderBy(x => x.p.Replayer.RestoreOrder).ThenBy(x => x.i).Select(x => x.p).ToList();
             var live = new List<(SessionEntry Entry, ISessionReplayer Replayer, ISessionState State)>();
+            Faults.Reach(FaultPoint.RestoreSessions, child);
             foreach (var (img, replayer, state) in ordered)
             {
                 var args = new SessionArgs(img.Label, img.RamQuota, img.CapQuota) { Extra = new SortedDictionary<string, string>(img.Extra, StringComparer.Ordinal) };
@@ -73,7 +78,11 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
                 context.MapBadge(img.Badge, entry.Badge);
                 live.Add((entry, replayer, state));
             }
-            foreach (var (entry, replayer, state) in live) replayer.ReplayCreations(state, entry.Session, context);
+            foreach (var (entry, replayer, state) in live)
+            {
+                replayer.ReplayCreations(state, entry.Session, context);
+                Faults.Reach(FaultPoint.RestoreReplay, entry.Service);
+            }
             foreach (var (entry, replayer, state) in live) replayer.ReplaySettings(state, entry.Session, context);
             foreach (var (entry, _, state) in live)
             {
@@ -86,6 +95,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
             var objects = child.Kernel.Objects;
             foreach (var ds in manifest.Dataspaces)
             {
+                Faults.Reach(FaultPoint.RestoreContent, ds.Badge);
                 long badge = context.NewBadge(ds.Badge, $"restoring the content of dataspace {ds.Badge}");
                 if (!objects.TryGet(badge, out var obj) || inspector.MemoryOf(obj) is not { ContentRam: { } ram } memory)
                     throw new RestoreException($"dataspace {ds.Badge} was recreated as badge {badge}, which is not a RAM dataspace");

@@ -20,7 +20,10 @@ public sealed class Child(IComponentProgram program, Env env, ChildOptions optio
     /// <summary>The sessions the parent created for the child.</summary>
     public IReadOnlyList<SessionEntry> Sessions => Env.Parent.SessionsOf(Env.Domain);
 
-    /// <summary>Stops the child: kills its threads and entrypoint and forgets its sessions.</summary>
+    /// <summary>
+    /// Stops the child: kills its threads and entrypoint and closes its sessions, so their servers free
+    /// what they hold (RAM dataspaces in native memory, ROM copies) and the donated quota returns.
+    /// </summary>
     public void Destroy()
     {
         var kernel = Env.Domain.Kernel;
@@ -30,6 +33,7 @@ public sealed class Child(IComponentProgram program, Env env, ChildOptions optio
             kernel.DestroyThread(t);
         }
         kernel.DestroyEntrypoint(Env.Entrypoint);
-        Env.Parent.Forget(Env.Domain);
+        // Closing, not just forgetting: a forgotten RAM session never freed its native memory (issue 13).
+        Env.Parent.CloseAll(Env.Domain);
     }
 }

@@ -13,7 +13,10 @@ internal static class Cli
     }
 
     /// <summary>Starts <c>rtcr</c> with redirected output (the caller waits for it and disposes it).</summary>
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(environment: null, args);
+
+    /// <summary>Starts <c>rtcr</c> with extra environment variables (e.g. <c>RTCR_INJECT_FAULTS</c>).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "rtcr.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -22,6 +25,7 @@ internal static class Cli
         psi.Environment["NO_COLOR"] = "1";
         // The CLI finds the adversarial test components in this assembly (ComponentCatalog in Rtcr.Host).
         psi.Environment["RTCR_COMPONENTS"] = typeof(Cli).Assembly.Location;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         return Process.Start(psi)!;
     }
 
