@@ -15,7 +15,7 @@ internal sealed class ComponentRun : IDisposable
     private readonly Lock _checkpointLock = new();
     private int _sequence;
 
-    public ComponentRun(bool virtualTime, long startMicroseconds = 0, bool plain = false, IncrementalPolicy? policy = null)
+    public ComponentRun(bool virtualTime, long startMicroseconds = 0, bool plain = false, IncrementalPolicy? policy = null, TimeSpan? pauseTimeout = null)
     {
         _virtual = virtualTime;
         Host = new ComponentHost(
@@ -28,6 +28,7 @@ internal sealed class ComponentRun : IDisposable
             }))
         {
             IncrementalPolicy = policy ?? new IncrementalPolicy(),
+            PauseTimeout = pauseTimeout ?? CheckpointOptions.DefaultPauseTimeout,
         };
     }
 

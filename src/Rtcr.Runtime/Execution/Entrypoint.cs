@@ -134,12 +134,41 @@ public sealed class Entrypoint : IDisposable
     /// </summary>
     public void Pause()
     {
+        RequestPause();
+        WaitPaused(Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Stops dispatching at the next handler boundary without waiting for a running handler.</summary>
+    public void RequestPause()
+    {
+        lock (_lock) _paused = true;
+    }
+
+    /// <summary>
+    /// Waits until a paused threaded entrypoint's running handler (if any) has completed, at most
+    /// <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: no limit). An inline entrypoint
+    /// is at a boundary whenever the caller is not inside one of its handlers.
+    /// </summary>
+    /// <returns>False when the timeout passed with a handler still running.</returns>
+    public bool WaitPaused(TimeSpan timeout) => WaitPaused(WaitDeadline.After(timeout));
+
+    internal bool WaitPaused(WaitDeadline deadline)
+    {
         lock (_lock)
         {
-            _paused = true;
-            while (_running && !IsInline) Monitor.Wait(_lock);
+            while (_running && !IsInline)
+                if (!deadline.Wait(_lock)) return false;
+            return true;
         }
     }
+
+    /// <summary>Name of the handler running right now, or null at a handler boundary (reported when a pause times out).</summary>
+    public string? RunningHandler
+    {
+        get { lock (_lock) return _running ? _current : null; }
+    }
+
+    private string? _current;
 
     /// <summary>Resumes dispatching.</summary>
     public void Resume()
@@ -182,6 +211,7 @@ public sealed class Entrypoint : IDisposable
             if (!_handlers.TryGetValue(context.Handler, out handler))
                 throw new InvalidOperationException($"entrypoint '{Name}' has no handler named '{context.Handler}' (registered: {string.Join(", ", _handlers.Keys)})");
             _running = true;
+            _current = context.Handler;
         }
         try
         {
@@ -198,6 +228,17 @@ public sealed class Entrypoint : IDisposable
         Interlocked.Increment(ref _dispatched);
         HandlerCompleted?.Invoke(context, count);
         return true;
+    }
+
+    // Stops the entrypoint for good after a handler threw (the kernel contains the failure).
+    internal void Fail(Exception failure)
+    {
+        lock (_lock)
+        {
+            _failure ??= failure;
+            _disposed = true;
+            Monitor.PulseAll(_lock);
+        }
     }
 
     private void Run()
@@ -217,12 +258,7 @@ public sealed class Entrypoint : IDisposable
             {
                 // A crashing handler stops the component, as an unhandled exception stops a Genode
                 // component; the host reads Failure and reports it.
-                lock (_lock)
-                {
-                    _failure = ex;
-                    _disposed = true;
-                    Monitor.PulseAll(_lock);
-                }
+                Fail(ex);
                 return;
             }
         }

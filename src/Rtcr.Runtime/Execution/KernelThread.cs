@@ -125,14 +125,41 @@ public sealed class KernelThread : IDisposable
     /// </summary>
     public void Freeze()
     {
+        RequestFreeze();
+        WaitFrozen(Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Asks the thread to stop at its next step boundary without waiting for it; a parent freezing many
+    /// threads asks them all first and then waits (<see cref="WaitFrozen(TimeSpan)"/>), so the threads stop in
+    /// parallel and the freeze costs one step, not one step per thread.
+    /// </summary>
+    public void RequestFreeze()
+    {
+        lock (_lock) _frozen = true;
+    }
+
+    /// <summary>
+    /// Waits until a thread asked to freeze is at a step boundary (or blocked in its page fault), at most
+    /// <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: no limit).
+    /// </summary>
+    /// <returns>False when the timeout passed with the thread still inside a step.</returns>
+    public bool WaitFrozen(TimeSpan timeout) => WaitFrozen(WaitDeadline.After(timeout));
+
+    internal bool WaitFrozen(WaitDeadline deadline)
+    {
         lock (_lock)
         {
-            _frozen = true;
             // A thread blocked in its page fault counts as stopped: the fault may need a handler that
             // this very freeze stops (the child's entrypoint), and it does not continue until thawed.
-            while (_running && !_inFault) Monitor.Wait(_lock);
+            while (_running && !_inFault)
+                if (!deadline.Wait(_lock)) return false;
+            return true;
         }
     }
+
+    /// <summary>Whether the thread is inside a step right now (not at a boundary, not blocked in a fault).</summary>
+    public bool IsInStep { get { lock (_lock) return _running && !_inFault; } }
 
     /// <summary>Whether the thread is blocked in a step waiting for its page fault to be resolved.</summary>
     public bool IsWaitingForFault { get { lock (_lock) return _inFault; } }

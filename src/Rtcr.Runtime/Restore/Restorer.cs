@@ -57,7 +57,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
 
         child.Freeze();
         // Replayed timer programming must not fire before the hooks put back the exact due times.
-        child.Kernel.Timers.Hold();
+        child.Kernel.Timers.Hold(child); // the child's timers only: other children keep their ticks
         var context = new ReplayContext(child);
         var created = new List<SessionEntry>();
         try
@@ -123,7 +123,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
         }
         finally
         {
-            child.Kernel.Timers.Release();
+            child.Kernel.Timers.Release(child);
         }
     }
 
