@@ -340,4 +340,30 @@ public sealed class HostileChildTests
             host.Dispose();
         }
     }
+
+    [Fact]
+    public void Destroying_a_child_stuck_in_a_handler_and_a_step_returns_and_its_sibling_runs_on()
+    {
+        using var host = new ComponentHost(ExecutionMode.Threaded) { LogRateLimit = TestLimit };
+        var sheep = host.Start(new SheepCounter(), SheepConfig);
+        var stuck = host.Start(new Hostile("stuck"), "<config/>");
+        var spin = host.Start(new Hostile("spin"), "<config/>");
+        try
+        {
+            Assert.True(SpinWait.SpinUntil(() => stuck.Env.Entrypoint.RunningHandler == "tick" && spin.Env.Domain.Threads.Single().IsInStep, HangGuard));
+
+            stuck.Destroy(); // waits at most Entrypoint.KillTimeout for the handler, then leaves its OS thread behind
+            spin.Destroy();
+
+            Assert.Empty(spin.Env.Domain.Threads);
+            long sheepTicks = host.Ticks(sheep);
+            Assert.True(SpinWait.SpinUntil(() => host.Ticks(sheep) > sheepTicks + 2, HangGuard));
+            Assert.NotEmpty(host.Checkpoint(sheep).Manifest.Capabilities);
+        }
+        finally
+        {
+            StatePage.Set(stuck.Env, Hostile.Release, 1); // the left-behind OS threads end once their handler/step returns
+            StatePage.Set(spin.Env, Hostile.Release, 1);
+        }
+    }
 }

@@ -7,6 +7,9 @@ namespace Rtcr.Execution;
 /// </summary>
 public sealed class Entrypoint : IDisposable
 {
+    /// <summary>How long tearing down waits for a running handler to return before it leaves the OS thread behind.</summary>
+    public static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(5);
+
     private readonly Dictionary<string, Action<int>> _handlers = new(StringComparer.Ordinal);
     private readonly Queue<SignalContext> _queue = new();
     private readonly object _lock = new(); // object, not Lock: Monitor.Wait/Pulse are used on it
@@ -272,6 +275,8 @@ public sealed class Entrypoint : IDisposable
             _disposed = true;
             Monitor.PulseAll(_lock);
         }
-        if (_thread is not null && _thread != Thread.CurrentThread) _thread.Join();
+        // Bounded: a handler that never returns (a hostile child) must not hang the parent tearing the
+        // child down. The OS thread is a background thread; it ends as soon as the handler returns.
+        if (_thread is not null && _thread != Thread.CurrentThread) _thread.Join(KillTimeout);
     }
 }

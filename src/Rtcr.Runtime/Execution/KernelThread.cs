@@ -10,6 +10,9 @@ namespace Rtcr.Execution;
 /// </summary>
 public sealed class KernelThread : IDisposable
 {
+    /// <summary>How long tearing down waits for a running step to return before it leaves the OS thread behind.</summary>
+    public static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(5);
+
     private readonly object _lock = new(); // object, not Lock: Monitor.Wait/Pulse are used on it
     private readonly IClock _clock;
     private Thread? _thread;
@@ -383,7 +386,9 @@ public sealed class KernelThread : IDisposable
             _killed = true;
             Monitor.PulseAll(_lock);
         }
-        if (_thread is not null && _thread != Thread.CurrentThread) _thread.Join();
+        // Bounded: a step that never returns (a hostile child) must not hang the parent tearing the
+        // child down. The OS thread is a background thread; it ends as soon as the step returns.
+        if (_thread is not null && _thread != Thread.CurrentThread) _thread.Join(KillTimeout);
     }
 
     /// <inheritdoc />
