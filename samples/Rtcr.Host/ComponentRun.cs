@@ -166,7 +166,7 @@ internal sealed class ComponentRun : IDisposable
                 break;
             }
             kernel.AdvanceToNextEvent();
-            if (child.Env.Entrypoint.Failure is { } failure) throw new InvalidOperationException($"'{child.Label}' failed", failure);
+            if (child.Failure is { } failure) throw new InvalidOperationException($"'{child.Label}' failed", failure);
             for (long t = Host.Ticks(child); seen < t; seen++)
                 if (CheckpointEveryTicks > 0 && (seen + 1) % CheckpointEveryTicks == 0) CheckpointNow(child);
             TimedCheckpoints();
@@ -215,7 +215,7 @@ internal sealed class ComponentRun : IDisposable
         Host.TickCompleted -= OnTick;
         if (!Volatile.Read(ref frozen)) child.Env.Domain.Freeze();
         if (failure is not null) throw new InvalidOperationException($"checkpoint of '{child.Label}' failed: {failure.Message}", failure);
-        if (child.Env.Entrypoint.Failure is { } f) throw new InvalidOperationException($"'{child.Label}' failed", f);
+        if (child.Failure is { } f) throw new InvalidOperationException($"'{child.Label}' failed", f);
     }
 
     public void Dispose() => Host.Dispose();

@@ -20,6 +20,12 @@ public sealed class Child(IComponentProgram program, Env env, ChildOptions optio
     /// <summary>The sessions the parent created for the child.</summary>
     public IReadOnlyList<SessionEntry> Sessions => Env.Parent.SessionsOf(Env.Domain);
 
+    /// <summary>
+    /// What stopped the child's entrypoint or one of its threads (a handler or step that threw), or null
+    /// while everything runs. A host contains such a failure to the child; whoever drives the child reports it.
+    /// </summary>
+    public Exception? Failure => Env.Entrypoint.Failure ?? Env.Domain.Threads.Select(t => t.Failure).FirstOrDefault(f => f is not null);
+
     /// <summary>Stops the child: kills its threads and entrypoint and forgets its sessions.</summary>
     public void Destroy()
     {
