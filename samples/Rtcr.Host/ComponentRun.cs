@@ -16,7 +16,7 @@ internal sealed class ComponentRun : IDisposable
     private readonly Lock _checkpointLock = new();
     private int _sequence;
 
-    public ComponentRun(bool virtualTime, long startMicroseconds = 0, bool plain = false, IncrementalPolicy? policy = null)
+    public ComponentRun(bool virtualTime, long startMicroseconds = 0, bool plain = false, IncrementalPolicy? policy = null, TimeSpan? pauseTimeout = null)
     {
         _virtual = virtualTime;
         Host = new ComponentHost(
@@ -29,6 +29,7 @@ internal sealed class ComponentRun : IDisposable
             }))
         {
             IncrementalPolicy = policy ?? new IncrementalPolicy(),
+            PauseTimeout = pauseTimeout ?? CheckpointOptions.DefaultPauseTimeout,
         };
     }
 
@@ -216,7 +217,7 @@ internal sealed class ComponentRun : IDisposable
                 break;
             }
             kernel.AdvanceToNextEvent();
-            if (child.Env.Entrypoint.Failure is { } failure) throw new InvalidOperationException($"'{child.Label}' failed", failure);
+            if (child.Failure is { } failure) throw new InvalidOperationException($"'{child.Label}' failed", failure);
             for (long t = Host.Ticks(child); seen < t; seen++)
                 if (CheckpointEveryTicks > 0 && (seen + 1) % CheckpointEveryTicks == 0) PeriodicCheckpoint(child);
             TimedCheckpoints();
@@ -265,7 +266,7 @@ internal sealed class ComponentRun : IDisposable
         Host.TickCompleted -= OnTick;
         if (!Volatile.Read(ref frozen)) child.Env.Domain.Freeze();
         if (failure is not null) throw new InvalidOperationException($"checkpoint of '{child.Label}' failed: {failure.Message}", failure);
-        if (child.Env.Entrypoint.Failure is { } f) throw new InvalidOperationException($"'{child.Label}' failed", f);
+        if (child.Failure is { } f) throw new InvalidOperationException($"'{child.Label}' failed", f);
     }
 
     public void Dispose() => Host.Dispose();

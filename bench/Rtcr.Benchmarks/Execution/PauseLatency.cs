@@ -7,7 +7,7 @@ namespace Rtcr.Benchmarks.Execution;
 /// <summary>
 /// Pause latency of a running memory_writer in threaded execution: the time from a pause request to
 /// the thread being stopped at a step boundary, for the child's own pause (<see cref="KernelThread.Pause"/>,
-/// what the CPU session's <c>pause</c> does) and the parent's freeze (<see cref="ProtectionDomain.Freeze"/>,
+/// what the CPU session's <c>pause</c> does) and the parent's freeze (<see cref="ProtectionDomain.Freeze()"/>,
 /// what a checkpoint does: entrypoint plus every thread). A pause can only wait for the step in
 /// progress, so the latency is bounded by the step length, which the writer's rate sets (writes per
 /// step = rate / 1000). A custom measurement rather than BenchmarkDotNet because the quantity is a

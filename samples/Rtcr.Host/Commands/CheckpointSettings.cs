@@ -50,6 +50,14 @@ internal abstract class CheckpointSettings : CommandSettings
     [Description("With --incremental: deltas after a full image before the next full image (default 16). A full image is also taken once the deltas hold as many bytes as the memory.")]
     public int? MaxChain { get; init; }
 
+    [CommandOption("--pause-timeout <DURATION>")]
+    [Description("How long a checkpoint waits for the child to stop at a handler/step boundary (default 5s). A child that does not stop in time is reported by name with the threads or handler that did not stop; that checkpoint fails and the child runs on.")]
+    public string? PauseTimeout { get; init; }
+
+    /// <summary>The pause timeout given with --pause-timeout, or the default.</summary>
+    public TimeSpan PauseTimeoutValue() =>
+        PauseTimeout is null ? Checkpoint.CheckpointOptions.DefaultPauseTimeout : TimeSpan.FromMicroseconds(Duration.ParseMicroseconds(PauseTimeout, "--pause-timeout"));
+
     /// <summary>Dirty tracking for the child, or null without --incremental.</summary>
     public Tracking.TrackingOptions? TrackingOptions() => TrackingSettings.Create(Incremental, Granularity, Tracking);
 
@@ -68,7 +76,7 @@ internal abstract class CheckpointSettings : CommandSettings
     {
         var (everyTicks, everyUs) = CheckpointPolicy();
         ComponentRun.CleanTempFiles(Out);
-        return new ComponentRun(virtualTime, startMicroseconds, plain, IncrementalPolicy())
+        return new ComponentRun(virtualTime, startMicroseconds, plain, IncrementalPolicy(), PauseTimeoutValue())
         {
             Faults = ComponentRun.InjectedFaults(),
             Incremental = Incremental,
@@ -86,6 +94,8 @@ internal abstract class CheckpointSettings : CommandSettings
         if (CheckpointEvery is not null && !(long.TryParse(CheckpointEvery, out long n) && n > 0) && !(Duration.TryParseMicroseconds(CheckpointEvery, out long us) && us > 0))
             return ValidationResult.Error($"--checkpoint-every: '{CheckpointEvery}' is neither a positive tick count nor a duration (examples: 5, 500ms, 2s)");
         if (Codecs.Problem(Compress, Codec) is { } codec) return ValidationResult.Error(codec);
+        if (PauseTimeout is not null && !(Duration.TryParseMicroseconds(PauseTimeout, out long pause) && pause > 0))
+            return ValidationResult.Error($"--pause-timeout: '{PauseTimeout}' is not a positive duration (examples: 500ms, 5s)");
         if (MaxChain is not null && (!Incremental || MaxChain < 0)) return ValidationResult.Error("--max-chain needs --incremental and a count of 0 or more");
         if (TrackingSettings.Validate(Incremental, Granularity, Tracking) is { Successful: false } tracking) return tracking;
         return ValidationResult.Success();

@@ -1,4 +1,4 @@
 namespace Rtcr.Checkpoint;
 
 /// <summary>A checkpoint could not be taken; the child was resumed and is unchanged.</summary>
-public sealed class CheckpointException(string message, Exception? inner = null) : Exception(message, inner);
+public class CheckpointException(string message, Exception? inner = null) : Exception(message, inner);

@@ -28,6 +28,25 @@ public sealed record CheckpointOptions
     /// </summary>
     public bool HashUntracked { get; init; }
 
+    /// <summary>Default of <see cref="PauseTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultPauseTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the child may take to reach its handler/step boundaries once asked to pause. A child that
+    /// does not (a thread spinning inside one step, a handler that does not return) is reported with a
+    /// <see cref="PauseTimeoutException"/> naming what did not stop; the pause is undone and the child runs
+    /// on. <see cref="Timeout.InfiniteTimeSpan"/> waits forever.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Zero or negative (other than infinite).</exception>
+    public TimeSpan PauseTimeout
+    {
+        get => _pauseTimeout;
+        init => _pauseTimeout = value > TimeSpan.Zero || value == Timeout.InfiniteTimeSpan ? value
+            : throw new ArgumentOutOfRangeException(nameof(PauseTimeout), value, "the pause timeout must be positive (or Timeout.InfiniteTimeSpan)");
+    }
+
+    private readonly TimeSpan _pauseTimeout = DefaultPauseTimeout;
+
     /// <summary>Adds host facts that must be read while the child is frozen (e.g. pending fault states).</summary>
     public Action<IDictionary<string, string>>? FrozenMetadata { get; init; }
 

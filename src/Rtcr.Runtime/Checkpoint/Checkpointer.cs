@@ -49,8 +49,19 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         options.Faults.Reach(Faults.FaultPoint.CheckpointPrepared, child);
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        child.Kernel.Timers.Hold();
-        child.Freeze();
+        // Only this child's timers are held: a slow or stuck pause must not stop the other children's ticks.
+        child.Kernel.Timers.Hold(child);
+        try
+        {
+            child.Freeze(options.PauseTimeout);
+        }
+        catch
+        {
+            // Timed out: the freeze was undone, the child runs on; no image.
+            child.Kernel.Timers.Release(child);
+            LastPauseTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            throw;
+        }
         CheckpointImage image;
         try
         {
@@ -66,7 +77,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         finally
         {
             child.Thaw();
-            child.Kernel.Timers.Release();
+            child.Kernel.Timers.Release(child);
             LastPauseTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         }
         return image;

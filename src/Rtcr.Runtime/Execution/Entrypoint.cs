@@ -7,6 +7,9 @@ namespace Rtcr.Execution;
 /// </summary>
 public sealed class Entrypoint : IDisposable
 {
+    /// <summary>How long tearing down waits for a running handler to return before it leaves the OS thread behind.</summary>
+    public static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(5);
+
     private readonly Dictionary<string, Action<int>> _handlers = new(StringComparer.Ordinal);
     private readonly Queue<SignalContext> _queue = new();
     private readonly object _lock = new(); // object, not Lock: Monitor.Wait/Pulse are used on it
@@ -134,12 +137,41 @@ public sealed class Entrypoint : IDisposable
     /// </summary>
     public void Pause()
     {
+        RequestPause();
+        WaitPaused(Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Stops dispatching at the next handler boundary without waiting for a running handler.</summary>
+    public void RequestPause()
+    {
+        lock (_lock) _paused = true;
+    }
+
+    /// <summary>
+    /// Waits until a paused threaded entrypoint's running handler (if any) has completed, at most
+    /// <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: no limit). An inline entrypoint
+    /// is at a boundary whenever the caller is not inside one of its handlers.
+    /// </summary>
+    /// <returns>False when the timeout passed with a handler still running.</returns>
+    public bool WaitPaused(TimeSpan timeout) => WaitPaused(WaitDeadline.After(timeout));
+
+    internal bool WaitPaused(WaitDeadline deadline)
+    {
         lock (_lock)
         {
-            _paused = true;
-            while (_running && !IsInline) Monitor.Wait(_lock);
+            while (_running && !IsInline)
+                if (!deadline.Wait(_lock)) return false;
+            return true;
         }
     }
+
+    /// <summary>Name of the handler running right now, or null at a handler boundary (reported when a pause times out).</summary>
+    public string? RunningHandler
+    {
+        get { lock (_lock) return _running ? _current : null; }
+    }
+
+    private string? _current;
 
     /// <summary>Resumes dispatching.</summary>
     public void Resume()
@@ -182,6 +214,7 @@ public sealed class Entrypoint : IDisposable
             if (!_handlers.TryGetValue(context.Handler, out handler))
                 throw new InvalidOperationException($"entrypoint '{Name}' has no handler named '{context.Handler}' (registered: {string.Join(", ", _handlers.Keys)})");
             _running = true;
+            _current = context.Handler;
         }
         try
         {
@@ -198,6 +231,17 @@ public sealed class Entrypoint : IDisposable
         Interlocked.Increment(ref _dispatched);
         HandlerCompleted?.Invoke(context, count);
         return true;
+    }
+
+    // Stops the entrypoint for good after a handler threw (the kernel contains the failure).
+    internal void Fail(Exception failure)
+    {
+        lock (_lock)
+        {
+            _failure ??= failure;
+            _disposed = true;
+            Monitor.PulseAll(_lock);
+        }
     }
 
     private void Run()
@@ -217,16 +261,20 @@ public sealed class Entrypoint : IDisposable
             {
                 // A crashing handler stops the component, as an unhandled exception stops a Genode
                 // component; the host reads Failure and reports it.
-                lock (_lock)
-                {
-                    _failure = ex;
-                    _disposed = true;
-                    Monitor.PulseAll(_lock);
-                }
+                Fail(ex);
                 return;
             }
         }
     }
+
+    /// <summary>
+    /// Waits until the OS thread behind this one has ended (at once in deterministic mode, which has
+    /// none). After a kill it can still run: a step or handler that never returns is left behind.
+    /// </summary>
+    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> for as long as it takes.</param>
+    /// <returns>True when the OS thread has ended.</returns>
+    public bool WaitEnded(TimeSpan timeout) =>
+        _thread is null || _thread == Thread.CurrentThread || _thread.Join(timeout);
 
     /// <inheritdoc />
     public void Dispose()
@@ -236,6 +284,8 @@ public sealed class Entrypoint : IDisposable
             _disposed = true;
             Monitor.PulseAll(_lock);
         }
-        if (_thread is not null && _thread != Thread.CurrentThread) _thread.Join();
+        // Bounded: a handler that never returns (a hostile child) must not hang the parent tearing the
+        // child down. The OS thread is a background thread; it ends as soon as the handler returns.
+        if (_thread is not null && _thread != Thread.CurrentThread) _thread.Join(KillTimeout);
     }
 }

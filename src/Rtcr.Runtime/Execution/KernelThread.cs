@@ -10,6 +10,9 @@ namespace Rtcr.Execution;
 /// </summary>
 public sealed class KernelThread : IDisposable
 {
+    /// <summary>How long tearing down waits for a running step to return before it leaves the OS thread behind.</summary>
+    public static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(5);
+
     private readonly object _lock = new(); // object, not Lock: Monitor.Wait/Pulse are used on it
     private readonly IClock _clock;
     private Thread? _thread;
@@ -125,14 +128,41 @@ public sealed class KernelThread : IDisposable
     /// </summary>
     public void Freeze()
     {
+        RequestFreeze();
+        WaitFrozen(Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Asks the thread to stop at its next step boundary without waiting for it; a parent freezing many
+    /// threads asks them all first and then waits (<see cref="WaitFrozen(TimeSpan)"/>), so the threads stop in
+    /// parallel and the freeze costs one step, not one step per thread.
+    /// </summary>
+    public void RequestFreeze()
+    {
+        lock (_lock) _frozen = true;
+    }
+
+    /// <summary>
+    /// Waits until a thread asked to freeze is at a step boundary (or blocked in its page fault), at most
+    /// <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: no limit).
+    /// </summary>
+    /// <returns>False when the timeout passed with the thread still inside a step.</returns>
+    public bool WaitFrozen(TimeSpan timeout) => WaitFrozen(WaitDeadline.After(timeout));
+
+    internal bool WaitFrozen(WaitDeadline deadline)
+    {
         lock (_lock)
         {
-            _frozen = true;
             // A thread blocked in its page fault counts as stopped: the fault may need a handler that
             // this very freeze stops (the child's entrypoint), and it does not continue until thawed.
-            while (_running && !_inFault) Monitor.Wait(_lock);
+            while (_running && !_inFault)
+                if (!deadline.Wait(_lock)) return false;
+            return true;
         }
     }
+
+    /// <summary>Whether the thread is inside a step right now (not at a boundary, not blocked in a fault).</summary>
+    public bool IsInStep { get { lock (_lock) return _running && !_inFault; } }
 
     /// <summary>Whether the thread is blocked in a step waiting for its page fault to be resolved.</summary>
     public bool IsWaitingForFault { get { lock (_lock) return _inFault; } }
@@ -348,6 +378,15 @@ public sealed class KernelThread : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the OS thread behind this one has ended (at once in deterministic mode, which has
+    /// none). After a kill it can still run: a step or handler that never returns is left behind.
+    /// </summary>
+    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> for as long as it takes.</param>
+    /// <returns>True when the OS thread has ended.</returns>
+    public bool WaitEnded(TimeSpan timeout) =>
+        _thread is null || _thread == Thread.CurrentThread || _thread.Join(timeout);
+
     /// <summary>Ends the thread (Genode's <c>kill_thread</c>).</summary>
     public void Kill()
     {
@@ -356,7 +395,9 @@ public sealed class KernelThread : IDisposable
             _killed = true;
             Monitor.PulseAll(_lock);
         }
-        if (_thread is not null && _thread != Thread.CurrentThread) _thread.Join();
+        // Bounded: a step that never returns (a hostile child) must not hang the parent tearing the
+        // child down. The OS thread is a background thread; it ends as soon as the step returns.
+        if (_thread is not null && _thread != Thread.CurrentThread) _thread.Join(KillTimeout);
     }
 
     /// <inheritdoc />

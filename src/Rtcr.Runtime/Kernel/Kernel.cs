@@ -18,6 +18,17 @@ public sealed class Kernel : IDisposable
     /// <summary>Handler runs and thread steps without time passing after which deterministic execution is declared livelocked.</summary>
     public long LivelockSteps { get; init; } = DefaultLivelockSteps;
 
+    /// <summary>
+    /// Deterministic mode: a handler or thread step that throws stops only its own entrypoint or thread
+    /// (its <c>Failure</c> is set, <see cref="FailureContained"/> is raised) and the run goes on, as in
+    /// threaded execution, instead of the exception escaping from <see cref="RunUntilIdle"/> into whatever
+    /// the host was doing for another component. A host of several children sets it.
+    /// </summary>
+    public bool ContainFailures { get; init; }
+
+    /// <summary>Raised (on the host's thread) when <see cref="ContainFailures"/> stopped a failing entrypoint or thread.</summary>
+    public event Action<FailureReport>? FailureContained;
+
     private readonly List<Entrypoint> _entrypoints = new();
     private readonly List<KernelThread> _threads = new();
     private readonly Lock _lock = new();
@@ -107,13 +118,43 @@ public sealed class Kernel : IDisposable
                 threads = _threads.ToArray();
             }
             foreach (var ep in eps)
-                while (ep.DispatchOne()) { progress = true; work++; BoundaryReached?.Invoke(); }
+                while (Dispatch(ep)) { progress = true; work++; BoundaryReached?.Invoke(); }
             long now = Clock.NowMicroseconds;
             foreach (var t in threads)
-                if (t.TryStep(now)) { progress = true; work++; BoundaryReached?.Invoke(); }
+                if (Step(t, now)) { progress = true; work++; BoundaryReached?.Invoke(); }
             if (!progress) return work;
             if (work > LivelockSteps)
                 throw new InvalidOperationException($"deterministic execution made {work} steps without time passing; a thread program must sleep (StepResult.SleepUntil) to let time advance");
+        }
+    }
+
+    private bool Dispatch(Entrypoint ep)
+    {
+        if (!ContainFailures) return ep.DispatchOne();
+        try
+        {
+            return ep.DispatchOne();
+        }
+        catch (Exception ex)
+        {
+            ep.Fail(ex);
+            FailureContained?.Invoke(new FailureReport(ep.Name, null, ex));
+            return true;
+        }
+    }
+
+    private bool Step(KernelThread thread, long now)
+    {
+        if (!ContainFailures) return thread.TryStep(now);
+        try
+        {
+            return thread.TryStep(now);
+        }
+        catch (Exception ex)
+        {
+            // TryStep has recorded the failure and halted the thread.
+            FailureContained?.Invoke(new FailureReport(null, thread.Name, ex));
+            return true;
         }
     }
 

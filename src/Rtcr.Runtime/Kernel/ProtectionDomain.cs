@@ -1,4 +1,5 @@
 using Rtcr.Capabilities;
+using Rtcr.Checkpoint;
 using Rtcr.Execution;
 using Rtcr.Memory;
 using Rtcr.Quotas;
@@ -75,20 +76,57 @@ public sealed class ProtectionDomain
     /// are there; the state read afterwards is consistent. Freezes nest: a checkpoint taken while the
     /// host holds the PD frozen leaves it frozen.
     /// </summary>
-    public void Freeze()
+    public void Freeze() => Freeze(Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// Like <see cref="Freeze()"/>, but gives up after <paramref name="timeout"/>: every thread and the
+    /// entrypoint are asked to stop at once and then waited for together (so freezing N threads costs
+    /// about one step, not N), and when one of them is not at a boundary by the deadline the freeze is
+    /// undone — the PD runs on exactly as before — and a <see cref="PauseTimeoutException"/> names what
+    /// did not stop.
+    /// </summary>
+    /// <param name="timeout">How long to wait for the boundaries; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</param>
+    /// <exception cref="PauseTimeoutException">A thread or the entrypoint did not stop in time; the PD is not frozen.</exception>
+    public void Freeze(TimeSpan timeout)
     {
-        lock (_threads)
+        // Freeze/Thaw are serialised by their own lock; the waiting happens outside the thread list's
+        // lock, so a handler that creates a thread while the freeze waits for it can finish.
+        lock (_freezeLock)
         {
-            if (_freezeDepth++ > 0) return;
-            IsFrozen = true;
-            Entrypoint?.Pause();
-            foreach (var t in _threads) t.Freeze();
+            KernelThread[] threads;
+            Entrypoint? entrypoint;
+            lock (_threads)
+            {
+                if (_freezeDepth++ > 0) return;
+                IsFrozen = true;
+                entrypoint = Entrypoint;
+                entrypoint?.RequestPause();
+                foreach (var t in _threads) t.RequestFreeze();
+                threads = _threads.ToArray();
+            }
+            var deadline = WaitDeadline.After(timeout);
+            List<string>? stuck = null;
+            foreach (var t in threads)
+                if (!t.WaitFrozen(deadline)) (stuck ??= new()).Add(t.Name);
+            string? handler = null;
+            if (entrypoint is not null && !entrypoint.WaitPaused(deadline))
+                handler = entrypoint.RunningHandler ?? "(a handler)";
+            if (stuck is null && handler is null) return;
+            lock (_threads)
+            {
+                _freezeDepth--;
+                IsFrozen = false;
+                foreach (var t in _threads) t.Thaw();
+                entrypoint?.Resume();
+            }
+            throw new PauseTimeoutException(Label, timeout, stuck ?? [], entrypoint?.Name, handler);
         }
     }
 
-    /// <summary>Undoes one <see cref="Freeze"/>; the PD runs again when every freeze is undone.</summary>
+    /// <summary>Undoes one <see cref="Freeze()"/>; the PD runs again when every freeze is undone.</summary>
     public void Thaw()
     {
+        lock (_freezeLock)
         lock (_threads)
         {
             if (_freezeDepth == 0) throw new InvalidOperationException($"PD '{Label}' is not frozen");
@@ -99,6 +137,7 @@ public sealed class ProtectionDomain
         }
     }
 
+    private readonly object _freezeLock = new();
     private int _freezeDepth;
 
     /// <summary>Registers a new RPC object and installs a capability for it in this PD.</summary>

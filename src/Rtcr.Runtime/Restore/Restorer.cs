@@ -61,7 +61,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
 
         child.Freeze();
         // Replayed timer programming must not fire before the hooks put back the exact due times.
-        child.Kernel.Timers.Hold();
+        child.Kernel.Timers.Hold(child); // the child's timers only: other children keep their ticks
         var context = new ReplayContext(child, manifest.Capabilities.Count);
         child.Kernel.Objects.EnsureCapacity(manifest.Capabilities.Count);
         var created = new List<SessionEntry>();
@@ -134,7 +134,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
         }
         finally
         {
-            child.Kernel.Timers.Release();
+            child.Kernel.Timers.Release(child);
         }
     }
 

@@ -1,3 +1,4 @@
+using Rtcr.Execution;
 using Rtcr.Capabilities;
 using Rtcr.Quotas;
 using Rtcr.Recording;
@@ -232,6 +233,38 @@ public sealed class Parent
             client.Quota.Replenish(QuotaKind.Ram, Math.Min(entry.Args.RamQuota + upRam, client.Quota.Used(QuotaKind.Ram)));
             client.Quota.Replenish(QuotaKind.Caps, Math.Min(entry.Args.CapQuota + upCaps, client.Quota.Used(QuotaKind.Caps)));
         }
+    }
+
+    /// <summary>
+    /// Closes every session of a stopped client (see <see cref="CloseAll"/>) once the OS threads of its
+    /// killed <paramref name="threads"/> and <paramref name="entrypoint"/> have ended: at once when they
+    /// have, otherwise from a background waiter.
+    /// </summary>
+    /// <remarks>
+    /// A handler or step that never returns outlives its kill and still reads and writes the child's
+    /// memory; freeing that memory under it would be a use after free. Such a child's sessions (and
+    /// native memory) stay until its code returns, for the life of the process if it never does.
+    /// </remarks>
+    /// <param name="client">The stopped client.</param>
+    /// <param name="threads">Its killed threads.</param>
+    /// <param name="entrypoint">Its disposed entrypoint, if it had one.</param>
+    /// <returns>True when the sessions were closed now; false when closing waits for left-behind threads.</returns>
+    public bool CloseAllWhenEnded(ProtectionDomain client, IReadOnlyCollection<KernelThread> threads, Entrypoint? entrypoint)
+    {
+        if (threads.All(t => t.WaitEnded(TimeSpan.Zero)) && (entrypoint?.WaitEnded(TimeSpan.Zero) ?? true))
+        {
+            CloseAll(client);
+            return true;
+        }
+        var waiter = new Thread(() =>
+        {
+            foreach (var t in threads) t.WaitEnded(Timeout.InfiniteTimeSpan);
+            entrypoint?.WaitEnded(Timeout.InfiniteTimeSpan);
+            CloseAll(client);
+        })
+        { IsBackground = true, Name = $"close:{client.Label}" };
+        waiter.Start();
+        return false;
     }
 
     /// <summary>Forgets every session of a client (the client was destroyed).</summary>

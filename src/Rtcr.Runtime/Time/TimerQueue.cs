@@ -3,7 +3,8 @@ namespace Rtcr.Time;
 /// <summary>
 /// One-shot timeouts ordered by due time (ties by scheduling order, so firing is deterministic).
 /// With a virtual clock the kernel fires due entries as it advances time; with a real clock a
-/// background thread does.
+/// background thread does. An entry may name an owner (the client PD of a timer session): a checkpoint
+/// holds only its child's entries (<see cref="Hold(object)"/>), so every other child keeps its ticks.
 /// </summary>
 public sealed class TimerQueue : IDisposable
 {
@@ -16,8 +17,12 @@ public sealed class TimerQueue : IDisposable
     private bool _disposed;
     private int _holds;
     private Thread? _firing; // the thread running a callback right now, if any
+    private object? _firingOwner; // owner of that callback's entry
+    // Holds per owner, and the entries of held owners that reached the head meanwhile (fired on release).
+    private readonly Dictionary<object, int> _ownerHolds = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<object, List<(Entry Entry, (long Due, long Seq) Priority)>> _deferred = new(ReferenceEqualityComparer.Instance);
 
-    private sealed record Entry(long Id, long Due, Action Callback);
+    private sealed record Entry(long Id, long Due, Action Callback, object? Owner);
 
     /// <summary>Creates a queue on a clock; a real clock gets its own firing thread.</summary>
     public TimerQueue(IClock clock)
@@ -38,7 +43,11 @@ public sealed class TimerQueue : IDisposable
             lock (_lock)
             {
                 DropCancelledHead();
-                return _queue.TryPeek(out var e, out _) ? e.Due : null;
+                long? next = _queue.TryPeek(out var e, out _) ? e.Due : null;
+                foreach (var list in _deferred.Values)
+                    foreach (var (d, _) in list)
+                        if (!_cancelled.Contains(d.Id) && (next is null || d.Due < next)) next = d.Due;
+                return next;
             }
         }
     }
@@ -54,7 +63,14 @@ public sealed class TimerQueue : IDisposable
     /// the id the entry had in the checkpointed kernel, so timers due together fire in the original
     /// order, and every entry scheduled later comes after them. Returns the new entry's id.
     /// </summary>
-    public long Schedule(long dueMicroseconds, Action callback, long order)
+    public long Schedule(long dueMicroseconds, Action callback, long order) => Schedule(dueMicroseconds, callback, order, owner: null);
+
+    /// <summary>
+    /// Schedules a callback on behalf of <paramref name="owner"/> (e.g. the timer session's client PD):
+    /// while the owner is held (<see cref="Hold(object)"/>) the entry does not fire; entries of other
+    /// owners do. Otherwise as <see cref="Schedule(long, Action, long)"/>.
+    /// </summary>
+    public long Schedule(long dueMicroseconds, Action callback, long order, object? owner)
     {
         ArgumentNullException.ThrowIfNull(callback);
         ArgumentOutOfRangeException.ThrowIfNegative(order);
@@ -62,7 +78,7 @@ public sealed class TimerQueue : IDisposable
         {
             _seq = Math.Max(_seq, order);
             long id = ++_seq;
-            _queue.Enqueue(new Entry(id, dueMicroseconds, callback), (dueMicroseconds, order == 0 ? id : order));
+            _queue.Enqueue(new Entry(id, dueMicroseconds, callback, owner), (dueMicroseconds, order == 0 ? id : order));
             Monitor.PulseAll(_lock);
             return id;
         }
@@ -85,19 +101,20 @@ public sealed class TimerQueue : IDisposable
     /// <summary>Entries waiting to fire (cancelled ones not yet dropped included).</summary>
     public int Count
     {
-        get { lock (_lock) return _queue.Count; }
+        get { lock (_lock) return _queue.Count + _deferred.Values.Sum(l => l.Count); }
     }
 
     private void Compact()
     {
         var live = _queue.UnorderedItems.Where(x => !_cancelled.Contains(x.Element.Id)).ToArray();
         _queue.Clear();
-        _cancelled.Clear();
+        // Cancellations of entries set aside for a held owner still count when they come back.
+        _cancelled.IntersectWith(_deferred.Values.SelectMany(l => l).Select(x => x.Entry.Id));
         foreach (var (entry, priority) in live) _queue.Enqueue(entry, priority);
     }
 
     /// <summary>
-    /// Stops the real-time firing thread until <see cref="Release"/> (holds nest). A checkpoint holds the
+    /// Stops the real-time firing thread until <see cref="Release()"/> (holds nest). A checkpoint holds the
     /// queue so that no timeout fires between reading a timer's due time and reading the signal queue:
     /// the cut it takes is consistent, and timeouts that fell due meanwhile fire right after.
     /// </summary>
@@ -111,7 +128,7 @@ public sealed class TimerQueue : IDisposable
         }
     }
 
-    /// <summary>Undoes one <see cref="Hold"/>.</summary>
+    /// <summary>Undoes one <see cref="Hold()"/>.</summary>
     public void Release()
     {
         lock (_lock)
@@ -120,6 +137,46 @@ public sealed class TimerQueue : IDisposable
             _holds--;
             Monitor.PulseAll(_lock);
         }
+    }
+
+    /// <summary>
+    /// Stops, on a real clock, the entries of <paramref name="owner"/> from firing until
+    /// <see cref="Release(object)"/> (holds nest); entries of other owners fire on time. A callback of the
+    /// owner already running finishes first. A checkpoint holds its child only, so a child whose pause
+    /// is slow or stuck does not stop the ticks of every other child on the kernel.
+    /// </summary>
+    public void Hold(object owner)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        lock (_lock)
+        {
+            _ownerHolds[owner] = _ownerHolds.GetValueOrDefault(owner) + 1;
+            while (_firing is not null && _firing != Thread.CurrentThread && ReferenceEquals(_firingOwner, owner)) Monitor.Wait(_lock);
+        }
+    }
+
+    /// <summary>Undoes one <see cref="Hold(object)"/>; entries of the owner that fell due meanwhile fire right after, in order.</summary>
+    public void Release(object owner)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        lock (_lock)
+        {
+            if (!_ownerHolds.TryGetValue(owner, out int holds)) throw new InvalidOperationException("timer queue is not held for this owner");
+            if (holds > 1) _ownerHolds[owner] = holds - 1;
+            else
+            {
+                _ownerHolds.Remove(owner);
+                if (_deferred.Remove(owner, out var entries))
+                    foreach (var (entry, priority) in entries) _queue.Enqueue(entry, priority);
+            }
+            Monitor.PulseAll(_lock);
+        }
+    }
+
+    /// <summary>Whether <paramref name="owner"/> is held.</summary>
+    public bool IsHeld(object owner)
+    {
+        lock (_lock) return _holds > 0 || _ownerHolds.ContainsKey(owner);
     }
 
     /// <summary>Fires every timeout due at or before <paramref name="nowMicroseconds"/>, earliest first.</summary>
@@ -136,6 +193,7 @@ public sealed class TimerQueue : IDisposable
                 if (!_queue.TryPeek(out e, out var prio) || prio.Due > nowMicroseconds) return fired;
                 _queue.Dequeue();
                 _firing = Thread.CurrentThread;
+                _firingOwner = e.Owner;
             }
             try
             {
@@ -146,6 +204,7 @@ public sealed class TimerQueue : IDisposable
                 lock (_lock)
                 {
                     _firing = null;
+                    _firingOwner = null;
                     Monitor.PulseAll(_lock);
                 }
             }
@@ -153,9 +212,21 @@ public sealed class TimerQueue : IDisposable
         }
     }
 
+    // Drops cancelled entries at the head and, on a real clock, sets aside those of held owners.
+    // A virtual clock ignores holds: the host drives it, so nothing can fire during a checkpoint.
     private void DropCancelledHead()
     {
-        while (_queue.TryPeek(out var e, out _) && _cancelled.Remove(e.Id)) _queue.Dequeue();
+        while (_queue.TryPeek(out var e, out var priority))
+        {
+            if (_cancelled.Remove(e.Id)) _queue.Dequeue();
+            else if (e.Owner is not null && !_clock.IsVirtual && _ownerHolds.ContainsKey(e.Owner))
+            {
+                _queue.Dequeue();
+                if (!_deferred.TryGetValue(e.Owner, out var list)) _deferred[e.Owner] = list = new();
+                list.Add((e, priority));
+            }
+            else return;
+        }
     }
 
     private void RunReal()

@@ -16,6 +16,7 @@ namespace Rtcr.Sessions;
 public sealed class ComponentHost : IDisposable
 {
     private readonly List<TimerSessionComponent> _timers = new();
+    private readonly List<(ProtectionDomain Client, LogSessionComponent Session)> _logs = new();
     private readonly Lock _lock = new();
     private readonly Dictionary<Entrypoint, long> _ticks = new();
     private readonly Dictionary<ProtectionDomain, DirtyTracker> _trackers = new();
@@ -37,13 +38,16 @@ public sealed class ComponentHost : IDisposable
     /// <param name="log">Receives LOG lines; a collecting sink is created when null.</param>
     public ComponentHost(ExecutionMode mode = ExecutionMode.Deterministic, RecorderRegistry? recorders = null, long startMicroseconds = 0, ILogSink? log = null)
     {
-        Kernel = new Kernel(mode, startMicroseconds);
+        // A failing handler or thread stops its own child only, not the host's run of another child.
+        Kernel = new Kernel(mode, startMicroseconds) { ContainFailures = true };
         Log = log ?? new CollectingLogSink();
         Parent = new Parent(Kernel, "rtcr", ReferenceEquals(recorders, NoRecording) ? null : recorders ?? SessionRecorders.CreateRegistry());
         foreach (var service in CoreServices.Create(Log, Roms))
         {
             if (service.Name == "Timer")
                 Parent.AddCoreService(new CoreService("Timer", r => Track(new TimerSessionComponent(r.Client))));
+            else if (service.Name == "LOG")
+                Parent.AddCoreService(new CoreService("LOG", r => TrackLog(r.Client, new LogSessionComponent(r.Args.Label, Log, Kernel.Clock, LogRateLimit))));
             else if (service.Name == "RAM")
                 Parent.AddCoreService(new CoreService("RAM", r => new RamSessionComponent(r.Client, r.Args.Label, r.Args.RamQuota, r.Args.CapQuota, TrackerOf(r.Client))));
             else Parent.AddCoreService(service);
@@ -84,6 +88,27 @@ public sealed class ComponentHost : IDisposable
 
     /// <summary>Fault injection for checkpoints and restores of this host (tests); none by default.</summary>
     public Faults.IFaultInjector Faults { get; init; } = Rtcr.Faults.FaultInjector.None;
+
+    /// <summary>How many lines each LOG session may write (<see cref="LogRateLimit.Default"/> unless set).</summary>
+    public LogRateLimit LogRateLimit { get; init; } = LogRateLimit.Default;
+
+    /// <summary>
+    /// How long a checkpoint waits for a child to reach its handler/step boundaries before it gives up
+    /// with a <see cref="PauseTimeoutException"/> (the child runs on). Default <see cref="CheckpointOptions.DefaultPauseTimeout"/>.
+    /// </summary>
+    public TimeSpan PauseTimeout { get; init; } = CheckpointOptions.DefaultPauseTimeout;
+
+    /// <summary>LOG lines of <paramref name="child"/> dropped by the rate limit, over all its LOG sessions.</summary>
+    public long DroppedLogLines(Child child)
+    {
+        lock (_lock) return _logs.Where(l => l.Client == child.Env.Domain).Sum(l => l.Session.DroppedLines);
+    }
+
+    private LogSessionComponent TrackLog(ProtectionDomain client, LogSessionComponent session)
+    {
+        lock (_lock) _logs.Add((client, session));
+        return session;
+    }
 
     /// <summary>When incremental checkpoints are deltas and when full images.</summary>
     public IncrementalPolicy IncrementalPolicy { get; init; } = new();
@@ -133,6 +158,8 @@ public sealed class ComponentHost : IDisposable
             if (!Kernel.AdvanceToNextEvent())
                 throw new InvalidOperationException($"'{child.Label}' stopped after {Ticks(child)} of {ticks} ticks: nothing is scheduled any more");
             if (child.Env.Entrypoint.Failure is { } failure) throw new InvalidOperationException($"'{child.Label}' failed", failure);
+            foreach (var thread in child.Env.Domain.Threads)
+                if (thread.Failure is { } threadFailure) throw new InvalidOperationException($"'{child.Label}' failed: thread '{thread.Name}' stopped", threadFailure);
             for (long t = Ticks(child); seen < t; seen++) afterTick?.Invoke(seen + 1);
         }
     }
@@ -192,6 +219,7 @@ public sealed class ComponentHost : IDisposable
             HashUntracked = incremental && TrackerOf(pd) is not null,
             FrozenMetadata = PendingFaults.Capture(Kernel),
             Faults = Faults,
+            PauseTimeout = PauseTimeout,
         });
         LastPauseTime = checkpointer.LastPauseTime;
         chain.DeltaBytes = deltaOf is null ? 0 : chain.DeltaBytes + image.MemoryBytes;
@@ -257,7 +285,7 @@ public sealed class ComponentHost : IDisposable
     /// and is refused with a <see cref="RestoreException"/> (nothing stays behind) when the child
     /// already uses more than that.
     /// </param>
-    /// <param name="leaveStopped">Restore without resuming (CRIU's <c>--leave-stopped</c>); <see cref="Resume"/> lets it run.</param>
+    /// <param name="leaveStopped">Restore without resuming (CRIU's <c>--leave-stopped</c>); <see cref="Resume"/> lets it run. Only this child's timers are held meanwhile.</param>
     /// <exception cref="RestoreException">The code does not match the image, the grant is too small, or restore failed (rolled back).</exception>
     public Child Restore(CheckpointImage image, Func<string, IComponentProgram> programs, TrackingOptions? tracking = null, string? continueChainAs = null,
         ChildOptions? grant = null, bool leaveStopped = false)
@@ -283,7 +311,7 @@ public sealed class ComponentHost : IDisposable
         // Code first: replay creates threads by program name and requeues signals to named handlers.
         var env = new Env(Parent, pd, pd.Entrypoint, envCaps);
         // Stopped means no timeout fires either, from the restore on: the child's signal queue stays as in the image.
-        if (leaveStopped) Kernel.Timers.Hold();
+        if (leaveStopped) Kernel.Timers.Hold(pd);
         RestoreResult result;
         try
         {
@@ -297,7 +325,7 @@ public sealed class ComponentHost : IDisposable
             Parent.CloseAll(pd); // a restore that failed after the Restorer finished left sessions (and their memory)
             Kernel.DestroyEntrypoint(pd.Entrypoint);
             StopTracking(pd);
-            if (leaveStopped) Kernel.Timers.Release();
+            if (leaveStopped) Kernel.Timers.Release(pd);
             throw;
         }
         var child = new Child(program, env, options);
@@ -310,7 +338,7 @@ public sealed class ComponentHost : IDisposable
             Parent.CloseAll(pd);
             child.Destroy();
             StopTracking(pd);
-            if (leaveStopped) Kernel.Timers.Release();
+            if (leaveStopped) Kernel.Timers.Release(pd);
             throw;
         }
         if (!string.IsNullOrEmpty(m.LineageId))
@@ -338,7 +366,7 @@ public sealed class ComponentHost : IDisposable
     {
         if (clockMicroseconds is long at && Kernel.Clock is Rtcr.Time.MonotonicClock real) real.Restart(at);
         child.Env.Domain.Thaw();
-        Kernel.Timers.Release();
+        Kernel.Timers.Release(child.Env.Domain);
     }
 
     private static void ApplyGrant(ProtectionDomain pd, long ram, long caps)
@@ -400,7 +428,8 @@ public sealed class ComponentHost : IDisposable
         Kernel.Dispose();
         // Threads and entrypoints are stopped: now the sessions can free their memory (a disposed host
         // that only stopped the kernel kept every RAM dataspace: 40 hosts x 16 MiB leaked 650 MiB).
-        foreach (var client in Parent.Sessions.Select(s => s.Client).Distinct().ToArray()) Parent.CloseAll(client);
+        foreach (var client in Parent.Sessions.Select(s => s.Client).Distinct().ToArray())
+            Parent.CloseAllWhenEnded(client, client.Threads.ToArray(), client.Entrypoint);
         DirtyTracker[] trackers;
         lock (_lock)
         {

@@ -101,7 +101,8 @@ public sealed class TimerSessionComponent : ITimerSession, IDisposable
 
     private void Arm(long order)
     {
-        _timerId = _client.Kernel.Timers.Schedule(_dueAt, Fire, order);
+        // Owned by the client: a checkpoint of the client holds this timer, not those of other children.
+        _timerId = _client.Kernel.Timers.Schedule(_dueAt, Fire, order, _client);
         _order = order == 0 ? _timerId : order;
     }
 
