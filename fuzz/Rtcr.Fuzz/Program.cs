@@ -16,27 +16,24 @@ switch (args.FirstOrDefault())
         foreach (var seed in SeedImage.Standard())
             File.WriteAllBytes(Path.Combine(args[1], seed.Name.Replace('/', '-') + ".rtcr"), seed.Bytes);
         return 0;
-    case "profile":
+    case "run" when args.Length == 2:
     {
-        var seeds = SeedImage.Standard();
-        var sw = new Stopwatch();
-        var t = new double[5];
-        for (int i = 0; i < 200; i++)
+        // Reproduces one case (a file saved by --failures) and says which stage it reached.
+        var bytes = File.ReadAllBytes(args[1]);
+        var image = Rtcr.Image.ImageReader.Read(new MemoryStream(bytes), args[1], Rtcr.Sessions.SessionRecorders.Schema);
+        var registry = Rtcr.Sessions.SessionRecorders.CreateRegistry();
+        foreach (var s in image.Manifest.Sessions)
         {
-            var seed = seeds[i % seeds.Count];
-            sw.Restart();
-            var image = Rtcr.Image.ImageReader.Read(new MemoryStream(seed.Bytes), "p", Rtcr.Sessions.SessionRecorders.Schema);
-            t[0] += sw.Elapsed.TotalMilliseconds; sw.Restart();
-            var host = new Rtcr.Sessions.ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
-            t[1] += sw.Elapsed.TotalMilliseconds; sw.Restart();
-            var child = host.Restore(image, Rtcr.Samples.SampleCatalog.Create);
-            t[2] += sw.Elapsed.TotalMilliseconds; sw.Restart();
-            host.RunTicks(child, 3);
-            t[3] += sw.Elapsed.TotalMilliseconds; sw.Restart();
-            host.Dispose();
-            t[4] += sw.Elapsed.TotalMilliseconds;
+            var reader = new Rtcr.Recording.StateReader(s.State);
+            Console.Write(registry.GetReplayer(s.Service).Read(ref reader).ToRecord().Describe());
         }
-        Console.WriteLine($"read {t[0] / 200:0.00} host {t[1] / 200:0.00} restore {t[2] / 200:0.00} ticks {t[3] / 200:0.00} dispose {t[4] / 200:0.00} ms");
+        Console.WriteLine("read; restoring");
+        using var host = new Rtcr.Sessions.ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
+        var child = host.Restore(image, Rtcr.Samples.SampleCatalog.Create);
+        Console.WriteLine("restored; checkpointing");
+        host.Checkpoint(child);
+        Console.WriteLine("checkpointed; ticking");
+        Console.WriteLine(CaseRunner.RunInline(bytes, seed: null));
         return 0;
     }
     case "libfuzzer":

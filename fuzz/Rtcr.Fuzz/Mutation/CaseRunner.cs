@@ -62,6 +62,10 @@ internal static class CaseRunner
                 string dump = ChildState.Dump(host, child);
                 if (dump != seed.ExpectedDump) return new CaseResult(CaseOutcome.Failed, "an image equal to the seed restored into another state:\n" + dump);
             }
+            // Consistent with the image: checkpointed again at once, the child has the image's
+            // capability layout, sessions, memory and pending signals (badges aside).
+            string expected = Canonical(image), restored = Canonical(host.Checkpoint(child));
+            if (expected != restored) return new CaseResult(CaseOutcome.Failed, $"the restored child differs from its image:\n{expected}\n--- restored ---\n{restored}");
             for (int events = 0; events < MaxEvents && host.Ticks(child) < Ticks; events++)
             {
                 if (!host.Kernel.AdvanceToNextEvent()) break;
@@ -87,6 +91,21 @@ internal static class CaseRunner
         while (inner.InnerException is { } next && inner is InvalidOperationException) inner = next;
         string frame = inner.StackTrace?.Split('\n').FirstOrDefault()?.Trim() ?? "";
         return new CaseResult(CaseOutcome.Failed, $"{stage}: {ex.GetType().Name}{(inner != ex ? " <- " + inner.GetType().Name : "")}: {inner.Message} {frame}");
+    }
+
+    // What a restore must reproduce, without badges (a restore hands out new ones).
+    private static string Canonical(CheckpointImage image)
+    {
+        var m = image.Manifest;
+        var sb = new System.Text.StringBuilder();
+        sb.Append("clock ").Append(m.ClockMicroseconds).Append(" slots ").Append(m.CapabilitySlots).Append('\n');
+        foreach (var c in m.Capabilities) sb.Append("cap ").Append(c.Index).Append(' ').Append(c.Type).Append('\n');
+        foreach (var s in m.Sessions.OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.Label, StringComparer.Ordinal))
+            sb.Append("session ").Append(s.Service).Append(" '").Append(s.Label).Append("' ").Append(s.RamQuota).Append(' ').Append(s.CapQuota).Append('\n');
+        foreach (var d in m.Dataspaces.Select(d => $"dataspace {d.Size} {System.IO.Hashing.XxHash3.HashToUInt64(image.Stored(d)):x16}").Order(StringComparer.Ordinal))
+            sb.Append(d).Append('\n');
+        sb.Append("pending signals ").Append(m.PendingSignals.Sum(p => (long)p.Count)).Append('\n');
+        return sb.ToString();
     }
 
     // Same manifest bytes and contents: the restore must be the seed's, exactly.

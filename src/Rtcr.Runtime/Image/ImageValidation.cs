@@ -32,7 +32,7 @@ internal static class ImageValidation
     /// </summary>
     public static string? ManifestProblem(ImageManifest m)
     {
-        if (m.Label is null || m.Metadata is null || m.Capabilities is null || m.Sessions is null || m.Dataspaces is null || m.PendingSignals is null || m.ImageId is null || m.LineageId is null)
+        if (m.Label is null || m.Metadata is null || m.Capabilities is null || m.Sessions is null || m.Dataspaces is null || m.PendingSignals is null)
             return "the manifest lacks a required field (label, metadata or a table)";
         if (m.ClockMicroseconds < 0 || m.ClockMicroseconds > ImageLayout.MaxClockMicroseconds) return $"the clock ({m.ClockMicroseconds} us) is negative or beyond {ImageLayout.MaxClockMicroseconds} us";
         if (m.CapabilitySlots <= 0 || m.CapabilitySlots > ImageLayout.MaxCapabilitySlots)

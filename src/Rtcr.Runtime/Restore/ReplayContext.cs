@@ -15,6 +15,8 @@ internal sealed class ReplayContext(ProtectionDomain client) : IReplayContext
 
     public ProtectionDomain Client { get; } = client;
 
+    public long ImageClockMicroseconds { get; init; } = client.Kernel.Clock.NowMicroseconds;
+
     public IReadOnlyDictionary<long, long> Badges => _badges;
 
     public void MapBadge(long oldBadge, long newBadge)

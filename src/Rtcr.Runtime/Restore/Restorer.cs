@@ -44,7 +44,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
         child.Freeze();
         // Replayed timer programming must not fire before the hooks put back the exact due times.
         child.Kernel.Timers.Hold();
-        var context = new ReplayContext(child);
+        var context = new ReplayContext(child) { ImageClockMicroseconds = manifest.ClockMicroseconds };
         var created = new List<SessionEntry>();
         try
         {

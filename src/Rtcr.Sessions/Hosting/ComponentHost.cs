@@ -270,7 +270,7 @@ public sealed class ComponentHost : IDisposable
         if (Kernel.Clock.NowMicroseconds < m.ClockMicroseconds && Kernel.Clock.IsVirtual)
             throw new RestoreException($"this kernel's clock ({Kernel.Clock.NowMicroseconds} us) is behind the image ({m.ClockMicroseconds} us); create the host with startMicroseconds = the image's clock");
         // Nothing is created for an inconsistent image, nor for one that asks for more than this host grants.
-        ManifestValidator.Validate(image, Parent.Recorders ?? throw new RestoreException("this host records no sessions"));
+        RestorePlanCheck.Check(m, ManifestValidator.Validate(image, Parent.Recorders ?? throw new RestoreException("this host records no sessions")));
         RestoreGrant.Check(m, grant, MaxRestoreGrant);
         var program = RestoreGrant.Program(m, programs, Meta(m, "program"));
         ProgramIdentity.CheckVersion(m, program);
