@@ -198,6 +198,41 @@ public sealed class HostileImageTests
     }
 
     [Fact]
+    public void A_recorded_periodic_timeout_that_would_overflow_the_clock_is_refused()
+    {
+        // Found by the long run (seed 1, case 57690): TriggerPeriodic(~2^63) replayed made the due time overflow and the child hang.
+        var image = Read(Craft(s_sheep.Value, m => m with
+        {
+            Sessions = m.Sessions.Select(s => s.Service == "Timer" ? s with { State = ReplaceLong(s.State, 250_000, long.MaxValue - (1L << 32), first: true) } : s).ToList(),
+        }));
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+        Assert.Contains("microseconds", ex.Message);
+    }
+
+    [Fact]
+    public void A_writer_whose_working_set_is_attached_read_only_is_refused()
+    {
+        // Found by the long run (seed 1, case 64387): the attachment's writable flag cleared, the writer faulted at its first write.
+        var pattern = new byte[9];
+        BinaryPrimitives.WriteInt64LittleEndian(pattern, MemoryWriter.WorkingSetAddress);
+        pattern[8] = 1;
+        var image = Read(Craft(s_writer.Value, m => m with
+        {
+            Sessions = m.Sessions.Select(s =>
+            {
+                if (s.Service != "PD") return s;
+                var state = (byte[])s.State.Clone();
+                int at = state.AsSpan().IndexOf(pattern);
+                Assert.True(at >= 0, "the working set's attachment is not in the PD state");
+                state[at + 8] = 0;
+                return s with { State = state };
+            }).ToList(),
+        }));
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+        Assert.Contains("not attached writable memory", ex.Message);
+    }
+
+    [Fact]
     public void A_sheep_counter_whose_memory_names_a_slot_without_its_log_session_is_refused()
     {
         var seed = s_sheep.Value;
