@@ -73,6 +73,14 @@ public sealed class MemoryWriter : IComponentProgram
         env.Invoke(thread).Start(0, StateAddress);
     }
 
+    /// <inheritdoc />
+    public string? RestoredStateProblem(Env env)
+    {
+        if (!env.IsAttached(StateAddress, TicksOffset + 8, writable: true)) return $"its state at 0x{StateAddress:x} is not attached";
+        int log = env.Memory.Read<int>(StateAddress + LogCapOffset);
+        return env.Holds<ILogSession>(log) ? null : $"the LOG capability index {log} its state holds does not name a LOG session";
+    }
+
     private static void Report(Env env)
     {
         var m = env.Memory;

@@ -56,6 +56,43 @@ internal sealed class WriterProgram : IThreadProgram
         }
     }
 
+    /// <summary>
+    /// The writer runs from instruction 0 with its parameter block (at the stack pointer) valid, or
+    /// from instruction 1 with the parameters in registers valid: a working set inside attached
+    /// memory, a known pattern, a positive batch and interval, a next batch time not hours behind.
+    /// </summary>
+    public string? RegisterProblem(in ThreadRegisters r, AddressSpace memory, long now)
+    {
+        const long block = MemoryWriter.TicksOffset + sizeof(long);
+        switch (r.Ip)
+        {
+            case 0:
+                if (!Attached(memory, r.Sp, block)) return $"its parameter block at 0x{r.Sp:x} is not attached writable";
+                return ParametersProblem(memory, memory.Read<long>(r.Sp + MemoryWriter.WorkingSetBaseOffset), memory.Read<long>(r.Sp + MemoryWriter.WorkingSetSizeOffset),
+                    memory.Read<long>(r.Sp + MemoryWriter.PatternOffset), memory.Read<long>(r.Sp + MemoryWriter.IntervalOffset), memory.Read<long>(r.Sp + MemoryWriter.BatchOffset));
+            case 1:
+                if (!Attached(memory, r.Sp, block)) return $"its parameter block at 0x{r.Sp:x} is not attached writable";
+                if (r.R0 < 0) return $"its write count {r.R0} is negative";
+                if (r.R7 < now - MaxBehindMicroseconds || r.R7 > MaxMicroseconds) return $"its next batch time {r.R7} us is far from the clock {now} us";
+                return ParametersProblem(memory, r.R2, r.R3, r.R4, r.R5, r.R6);
+            default:
+                return $"invalid instruction pointer {r.Ip}";
+        }
+    }
+
+    private const long MaxMicroseconds = 1L << 53, MaxBehindMicroseconds = 10_000_000;
+
+    private static string? ParametersProblem(AddressSpace memory, long baseAddress, long size, long pattern, long interval, long batch)
+    {
+        if (size < sizeof(long) || !Attached(memory, baseAddress, size)) return $"its working set [0x{baseAddress:x}, +{size}) is not attached writable memory";
+        if (!Enum.IsDefined((WritePattern)pattern)) return $"unknown write pattern {pattern}";
+        if (interval < 1 || interval > MaxMicroseconds || batch < 1 || batch > 1_000_000) return $"batch {batch} or interval {interval} us out of range";
+        return null;
+    }
+
+    private static bool Attached(AddressSpace memory, long address, long length) =>
+        memory.Root.Attachments.Any(a => address >= a.Start && address <= a.End - length && a.Writable);
+
     // xorshift64*: deterministic, and its whole state is one register.
     private static ulong Next(ref long state)
     {

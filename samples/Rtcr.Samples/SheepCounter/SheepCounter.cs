@@ -46,6 +46,14 @@ public sealed class SheepCounter : IComponentProgram
         t.TriggerPeriodic(intervalMs * 1000);
     }
 
+    /// <inheritdoc />
+    public string? RestoredStateProblem(Env env)
+    {
+        if (!env.IsAttached(StateAddress, IntervalAt + 8 - StateAddress, writable: true)) return $"its state at 0x{StateAddress:x} is not attached";
+        int log = env.Memory.Read<int>(LogCapAt);
+        return env.Holds<ILogSession>(log) ? null : $"the LOG capability index {log} its state holds does not name a LOG session";
+    }
+
     private static void Tick(Env env)
     {
         var memory = env.Memory;

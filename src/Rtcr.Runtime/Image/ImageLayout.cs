@@ -29,6 +29,14 @@ internal static class ImageLayout
     public const ushort FlagCompressed = 1;
     /// <summary>Largest manifest read (sessions, capabilities and the dataspace table; far below this in practice).</summary>
     public const int MaxManifestLength = 256 * 1024 * 1024;
+    /// <summary>Latest clock an image may hold: 2^53 microseconds (about 285 years), far from overflowing when timeouts are added.</summary>
+    public const long MaxClockMicroseconds = 1L << 53;
+    /// <summary>Largest capability space an image may ask for.</summary>
+    public const int MaxCapabilitySlots = 1 << 20;
+    /// <summary>Most sessions an image may hold.</summary>
+    public const int MaxSessions = 1 << 16;
+    /// <summary>Most dataspaces an image may hold (their slices are counted in an <c>int</c>).</summary>
+    public const int MaxDataspaces = 1 << 20;
 
     public const uint KindManifest = 1;
     public const uint KindDataspace = 2;

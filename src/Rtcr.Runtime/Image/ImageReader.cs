@@ -52,12 +52,18 @@ public static class ImageReader
             throw new ImageFormatException(ImageError.Corrupted, source, "header checksum mismatch");
         if (BinaryPrimitives.ReadUInt32LittleEndian(header[12..]) != ImageLayout.HeaderLength)
             throw new ImageFormatException(ImageError.Corrupted, source, "unexpected header length");
+        long created = BinaryPrimitives.ReadInt64LittleEndian(header[24..]);
+        if (created < MinUnixMilliseconds || created > MaxUnixMilliseconds)
+            throw new ImageFormatException(ImageError.Corrupted, source, $"the creation time {created} ms is outside the range of dates");
         return new ImageHeaderInfo(version,
             (BinaryPrimitives.ReadUInt16LittleEndian(header[10..]) & ImageLayout.FlagCompressed) != 0,
             BinaryPrimitives.ReadUInt64LittleEndian(header[16..]),
-            DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(header[24..])),
+            DateTimeOffset.FromUnixTimeMilliseconds(created),
             (int)BinaryPrimitives.ReadUInt32LittleEndian(header[32..]));
     }
+
+    private static readonly long MinUnixMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     /// <summary>Reads an image from a stream.</summary>
     /// <param name="stream">The image bytes.</param>
@@ -85,8 +91,8 @@ public static class ImageReader
         int index = 1;
         foreach (var ds in manifest.Dataspaces)
         {
-            var target = GC.AllocateUninitializedArray<byte>((int)ds.StoredBytes);
-            contents[ds.Badge] = target;
+            // Allocated once the dataspace's first slice has passed its checks, not on the manifest's word alone.
+            byte[]? target = null;
             // The slices must be exactly the ones the manifest implies, in order: a slice repeated,
             // moved or missing is refused (adding up lengths would accept a slice copied over another).
             foreach (var (offset, packed, length) in ImageLayout.Slices(ds))
@@ -99,6 +105,7 @@ public static class ImageReader
                 if (badge != ds.Badge || at != offset || data.Length - ImageLayout.SliceHeaderLength != length)
                     throw new ImageFormatException(ImageError.Corrupted, source,
                         $"chunk {index} holds {data.Length - ImageLayout.SliceHeaderLength} bytes of dataspace {badge} at {at}; the manifest expects {length} bytes of dataspace {ds.Badge} at {offset}");
+                contents[ds.Badge] = target ??= GC.AllocateUninitializedArray<byte>((int)ds.StoredBytes);
                 data.AsSpan(ImageLayout.SliceHeaderLength).CopyTo(target.AsSpan((int)packed));
                 progress?.Report((done += length, stored));
                 index++;
@@ -158,10 +165,13 @@ public static class ImageReader
             manifest = MemoryPackSerializer.Deserialize<ImageManifest>(manifestBytes)
                 ?? throw new ImageFormatException(ImageError.Corrupted, source, "manifest is empty");
         }
-        catch (MemoryPackSerializationException ex)
+        catch (Exception ex) when (ex is MemoryPackSerializationException or ArgumentException or FormatException or OverflowException or InvalidOperationException or IndexOutOfRangeException)
         {
+            // MemoryPack reports damaged input through several exception types (a duplicate
+            // dictionary key is an ArgumentException, a bad enum or length an overflow ...).
             throw new ImageFormatException(ImageError.Corrupted, source, $"manifest cannot be decoded: {ex.Message}");
         }
+        if (ImageValidation.ManifestProblem(manifest) is { } problem) throw new ImageFormatException(ImageError.Corrupted, source, problem);
         if (manifest.SchemaId != header.SchemaId) throw new ImageFormatException(ImageError.Corrupted, source, "manifest and header disagree on the schema");
         return (manifest, manifestBytes);
     }

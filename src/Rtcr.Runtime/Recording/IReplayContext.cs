@@ -17,4 +17,11 @@ public interface IReplayContext : ICapabilityTranslator
 
     /// <summary>The object behind a capability of the client.</summary>
     T Resolve<T>(Cap<T> cap) where T : class;
+
+    /// <summary>
+    /// The kernel clock when the image was taken: hooks check the times they restore (due times,
+    /// wake-ups) against it, not against the restoring kernel's clock, which a real clock moves on
+    /// while the restore runs. By default the client kernel's clock.
+    /// </summary>
+    long ImageClockMicroseconds => Client.Kernel.Clock.NowMicroseconds;
 }

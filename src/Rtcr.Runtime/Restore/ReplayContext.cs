@@ -17,6 +17,8 @@ internal sealed class ReplayContext(ProtectionDomain client, int objects = 0) : 
 
     public ProtectionDomain Client { get; } = client;
 
+    public long ImageClockMicroseconds { get; init; } = client.Kernel.Clock.NowMicroseconds;
+
     public IReadOnlyDictionary<long, long> Badges => _badges;
 
     public void MapBadge(long oldBadge, long newBadge)

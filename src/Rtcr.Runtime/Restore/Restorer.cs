@@ -38,21 +38,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
             throw new RestoreException($"'{child.Label}' already has sessions; restore needs an empty child");
 
         // Everything that can be checked without creating objects is checked first.
-        var plan = new List<(SessionImage Image, ISessionReplayer Replayer, ISessionState State)>();
-        foreach (var s in manifest.Sessions)
-        {
-            ISessionReplayer replayer;
-            try
-            {
-                replayer = registry.GetReplayer(s.Service);
-            }
-            catch (KeyNotFoundException ex)
-            {
-                throw new RestoreException($"cannot restore session '{s.Service}' ({s.Label}): {ex.Message}", ex);
-            }
-            var reader = new StateReader(s.State);
-            plan.Add((s, replayer, replayer.Read(ref reader)));
-        }
+        var plan = ManifestValidator.Validate(image, registry);
         if (image.IsDelta || manifest.Dataspaces.Any(d => d.Ranges is not null))
             throw new RestoreException($"image {manifest.ImageId} of '{manifest.Label}' is a delta: load its chain with ImageChain.Load, which folds it into a full image");
         foreach (var ds in manifest.Dataspaces)
@@ -62,7 +48,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
         child.Freeze();
         // Replayed timer programming must not fire before the hooks put back the exact due times.
         child.Kernel.Timers.Hold(child); // the child's timers only: other children keep their ticks
-        var context = new ReplayContext(child, manifest.Capabilities.Count);
+        var context = new ReplayContext(child, manifest.Capabilities.Count) { ImageClockMicroseconds = manifest.ClockMicroseconds };
         child.Kernel.Objects.EnsureCapacity(manifest.Capabilities.Count);
         var created = new List<SessionEntry>();
         try

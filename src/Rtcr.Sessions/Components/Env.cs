@@ -67,6 +67,14 @@ public sealed class Env
     public void Upgrade<T>(Cap<T> session, long ramQuota, long capQuota, Action<T, long, long> upgrade) where T : class =>
         Parent.Upgrade(Domain, session, ramQuota, capQuota, upgrade);
 
+    /// <summary>Whether <paramref name="length"/> bytes at <paramref name="address"/> lie inside one region attached to the component's address space (a writable one when <paramref name="writable"/>).</summary>
+    public bool IsAttached(long address, long length, bool writable = false) =>
+        length >= 0 && Domain.Memory is { } memory && memory.Root.Attachments.Any(a => address >= a.Start && address <= a.End - length && (a.Writable || !writable));
+
+    /// <summary>Whether capability slot <paramref name="index"/> holds an object implementing <typeparamref name="T"/> (checks a restored state without invoking it).</summary>
+    public bool Holds<T>(int index) where T : class =>
+        Domain.Caps.TryLookup(index, out long badge) && Domain.Kernel.Objects.TryGet(badge, out var obj) && obj is T;
+
     /// <summary>Allocates a RAM dataspace and attaches it at <paramref name="at"/> (or anywhere when null); returns the address.</summary>
     public long AllocAndAttach(long size, long? at = null)
     {

@@ -22,4 +22,13 @@ public interface IComponentProgram : IComponent
 
     /// <summary>First start: reads config, opens sessions, allocates memory, starts threads and timers.</summary>
     void Construct(Env env);
+
+    /// <summary>
+    /// After a restore, before the child runs: what about the restored state this code cannot run
+    /// from (its memory layout, capability indices kept in its memory), or null. The framework checks
+    /// what it knows (docs/fuzzing.md); only the program knows its own invariants, and a crafted
+    /// image must be refused rather than restored into a child that fails at its first step. A
+    /// problem rolls the restore back with a <see cref="Rtcr.Restore.RestoreException"/>.
+    /// </summary>
+    string? RestoredStateProblem(Env env) => null;
 }

@@ -31,6 +31,7 @@ public sealed class CpuThreadStateHook : IStateHook<ICpuThread>
         bool paused = reader.ReadBoolean();
         bool started = reader.ReadBoolean();
         bool halted = reader.Remaining > 0 && reader.ReadBoolean();
+        if (started && !halted) RestoredTime.CheckWake(wake, context.ImageClockMicroseconds);
         target.Thread().Revive(r, wake, paused, started, halted);
     }
 }

@@ -10,6 +10,11 @@ public sealed class PdQuotaHook : IStateHook<IPdSession>
     public void Capture(IPdSession target, StateWriter writer) => QuotaState.Write(writer, target.Domain().Quota.Snapshot());
 
     /// <inheritdoc />
-    public void Restore(IPdSession target, ref StateReader reader, IReplayContext context) =>
-        target.Domain().Quota.Restore(QuotaState.Read(ref reader));
+    public void Restore(IPdSession target, ref StateReader reader, IReplayContext context)
+    {
+        // The PD was created with the host's grant and replay added the recorded upgrades: its limits now are the most it may have.
+        var account = target.Domain().Quota;
+        var now = account.Snapshot();
+        QuotaState.Restore(account, QuotaState.Read(ref reader), now.RamLimit, now.CapLimit);
+    }
 }

@@ -20,6 +20,8 @@ public sealed class TimerStateHook : IStateHook<ITimerSession>
     {
         long due = reader.ReadInt64(), period = reader.ReadInt64(), created = reader.ReadInt64();
         long order = reader.Remaining > 0 ? reader.ReadInt64() : 0;
+        RestoredTime.CheckTimer(due, period, created, context.ImageClockMicroseconds);
+        if (order < 0) throw new StateFormatException($"timer order {order} is negative");
         var core = Core(target);
         core.RestoreCreatedAt(created);
         core.Program(due, period, order);

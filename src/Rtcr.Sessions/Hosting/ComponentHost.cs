@@ -71,6 +71,14 @@ public sealed class ComponentHost : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// The most this host grants a restored child when <c>Restore</c> is given no grant (the image's own
+    /// quota is then used, but never beyond this): an image asking for more RAM or capability quota
+    /// or a larger capability space is refused with a <see cref="RestoreException"/>. Only
+    /// <see cref="ChildOptions.RamQuota"/>, <see cref="ChildOptions.CapQuota"/> and <see cref="ChildOptions.CapSlots"/> count.
+    /// </summary>
+    public ChildOptions MaxRestoreGrant { get; init; } = RestoreGrant.DefaultMaximum;
+
     /// <summary>Pass as recorders to run without recording (no checkpoints possible).</summary>
     public static readonly RecorderRegistry NoRecording = new();
 
@@ -293,10 +301,13 @@ public sealed class ComponentHost : IDisposable
         var m = image.Manifest;
         if (Kernel.Clock.NowMicroseconds < m.ClockMicroseconds && Kernel.Clock.IsVirtual)
             throw new RestoreException($"this kernel's clock ({Kernel.Clock.NowMicroseconds} us) is behind the image ({m.ClockMicroseconds} us); create the host with startMicroseconds = the image's clock");
-        var program = programs(Meta(m, "program"));
+        // Nothing is created for an inconsistent image, nor for one that asks for more than this host grants.
+        RestorePlanCheck.Check(m, ManifestValidator.Validate(image, Parent.Recorders ?? throw new RestoreException("this host records no sessions")));
+        RestoreGrant.Check(m, grant, MaxRestoreGrant);
+        var program = RestoreGrant.Program(m, programs, Meta(m, "program"));
         ProgramIdentity.CheckVersion(m, program);
-        var envCaps = new EnvCaps(Cap<IPdSession>.FromIndex(MetaInt(m, "env.pd")), Cap<IRamSession>.FromIndex(MetaInt(m, "env.ram")),
-            Cap<ICpuSession>.FromIndex(MetaInt(m, "env.cpu")), Cap<IRmSession>.FromIndex(MetaInt(m, "env.rm")));
+        var envCaps = new EnvCaps(Cap<IPdSession>.FromIndex(EnvCap(m, "env.pd", "PD")), Cap<IRamSession>.FromIndex(EnvCap(m, "env.ram", "RAM")),
+            Cap<ICpuSession>.FromIndex(EnvCap(m, "env.cpu", "CPU")), Cap<IRmSession>.FromIndex(EnvCap(m, "env.rm", "RM")));
 
         var imageGrant = new ChildOptions { RamQuota = m.InitialRamQuota, CapQuota = m.InitialCapQuota, CapSlots = m.CapabilitySlots, Tracking = tracking };
         var options = grant is null ? imageGrant : grant with { CapSlots = m.CapabilitySlots, Tracking = tracking };
@@ -306,7 +317,7 @@ public sealed class ComponentHost : IDisposable
         // ROM sessions hand out exactly the checkpointed content and no other child sees them.
         foreach (var (key, value) in m.Metadata)
             if (key.StartsWith("rom:", StringComparison.Ordinal))
-                Roms.SetFor(pd, key[4..], Convert.FromBase64String(value));
+                Roms.SetFor(pd, key[4..], RestoreGrant.Rom(m, key, value));
         StartTracking(pd, tracking);
         // Code first: replay creates threads by program name and requeues signals to named handlers.
         var env = new Env(Parent, pd, pd.Entrypoint, envCaps);
@@ -319,11 +330,20 @@ public sealed class ComponentHost : IDisposable
             ProgramIdentity.CheckCode(m, pd);
             result = new Restorer(Parent, SessionInspector.Instance) { Faults = Faults }.Restore(image, pd);
             PendingFaults.Restore(m, result.Badges, Kernel);
+            RestoreGrant.CheckRestoredState(pd, program, env, result.Badges);
         }
         catch
         {
-            Parent.CloseAll(pd); // a restore that failed after the Restorer finished left sessions (and their memory)
+            // A restore that failed after the Restorer finished (or a check after it) left sessions, their
+            // memory and threads behind: they go too.
+            var threads = pd.Threads.ToArray();
+            foreach (var t in threads)
+            {
+                pd.RemoveThread(t);
+                Kernel.DestroyThread(t);
+            }
             Kernel.DestroyEntrypoint(pd.Entrypoint);
+            Parent.CloseAllWhenEnded(pd, threads, pd.Entrypoint);
             StopTracking(pd);
             if (leaveStopped) Kernel.Timers.Release(pd);
             throw;
@@ -335,8 +355,7 @@ public sealed class ComponentHost : IDisposable
         }
         catch
         {
-            Parent.CloseAll(pd);
-            child.Destroy();
+            child.Destroy(); // closes its sessions too
             StopTracking(pd);
             if (leaveStopped) Kernel.Timers.Release(pd);
             throw;
@@ -384,6 +403,16 @@ public sealed class ComponentHost : IDisposable
 
     private static int MetaInt(ImageManifest m, string key) =>
         int.TryParse(Meta(m, key), System.Globalization.CultureInfo.InvariantCulture, out int v) ? v : throw new RestoreException($"image of '{m.Label}': '{key}' is not a number");
+
+    // An environment capability must name a slot holding a session of its service: the child's code uses it as one.
+    private static int EnvCap(ImageManifest m, string key, string service)
+    {
+        int index = MetaInt(m, key);
+        long badge = m.Capabilities.FirstOrDefault(c => c.Index == index)?.Badge ?? 0;
+        if (badge == 0 || !m.Sessions.Any(s => s.Badge == badge && s.Service == service))
+            throw new RestoreException($"image of '{m.Label}': '{key}' names capability slot {index}, which does not hold the child's {service} session");
+        return index;
+    }
 
     private bool IsTimerContext(SignalContext context)
     {

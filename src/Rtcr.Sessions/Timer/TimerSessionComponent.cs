@@ -57,6 +57,7 @@ public sealed class TimerSessionComponent : ITimerSession, IDisposable
     public void TriggerOnce(long microseconds)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(microseconds);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(microseconds, MaxTimeout);
         Program(_client.Kernel.Clock.NowMicroseconds + microseconds, 0);
     }
 
@@ -64,8 +65,12 @@ public sealed class TimerSessionComponent : ITimerSession, IDisposable
     public void TriggerPeriodic(long microseconds)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(microseconds);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(microseconds, MaxTimeout);
         Program(microseconds == 0 ? 0 : _client.Kernel.Clock.NowMicroseconds + microseconds, microseconds);
     }
+
+    /// <summary>Longest timeout or period accepted (2^53 us, about 285 years): the due time never overflows.</summary>
+    public const long MaxTimeout = 1L << 53;
 
     /// <inheritdoc />
     public long ElapsedMs() => ElapsedUs() / 1000;

@@ -1,0 +1,293 @@
+using System.Buffers.Binary;
+using System.Text;
+using MemoryPack;
+using Rtcr.Checkpoint;
+using Rtcr.Fuzz;
+using Rtcr.Image;
+using Rtcr.Restore;
+using Rtcr.Samples;
+using Rtcr.Sessions;
+
+namespace Rtcr.EndToEnd.Tests;
+
+/// <summary>
+/// Regression tests for what the image fuzzer found (docs/fuzzing.md): each crafted image (checksums
+/// valid) was read or restored with an untyped exception, a hang, an allocation the file did not
+/// justify, or into a child that failed at its first step. Each is now refused with an
+/// <see cref="ImageFormatException"/> or a <see cref="RestoreException"/> naming the problem.
+/// </summary>
+public sealed class HostileImageTests
+{
+    private static readonly Lazy<SeedImage> s_sheep = new(() => SeedImage.Create("sheep_counter", "<config start=\"7\" interval_ms=\"250\"/>", 3, ImageCompression.None));
+    private static readonly Lazy<SeedImage> s_writer = new(() => SeedImage.Create("memory_writer", "<config working_set=\"16K\" pattern=\"hotspot\" rate=\"5000\" interval_ms=\"20\" seed=\"7\"/>", 2, ImageCompression.None));
+
+    [Fact]
+    public void A_creation_time_outside_the_range_of_dates_is_a_format_error()
+    {
+        var bytes = (byte[])s_sheep.Value.Bytes.Clone();
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(24), long.MaxValue);
+        var ex = Assert.Throws<ImageFormatException>(() => ImageReader.ReadHeader(new MemoryStream(ImageBytes.Reseal(bytes)), "crafted"));
+        Assert.Contains("creation time", ex.Message);
+    }
+
+    [Fact]
+    public void A_capability_space_of_two_billion_slots_is_refused_before_anything_is_allocated()
+    {
+        var ex = Assert.Throws<ImageFormatException>(() => Read(Craft(s_sheep.Value, m => m with { CapabilitySlots = int.MaxValue })));
+        Assert.Contains("capability space", ex.Message);
+    }
+
+    [Fact]
+    public void A_clock_near_the_end_of_time_is_refused()
+    {
+        var ex = Assert.Throws<ImageFormatException>(() => Read(Craft(s_sheep.Value, m => m with { ClockMicroseconds = 1L << 61 })));
+        Assert.Contains("clock", ex.Message);
+    }
+
+    [Fact]
+    public void A_clock_an_hour_past_the_pending_timeout_is_refused_instead_of_catching_up_for_ever()
+    {
+        var image = Read(Craft(s_sheep.Value, m => m with { ClockMicroseconds = m.ClockMicroseconds + 3_600_000_000 }));
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+        Assert.Contains("overdue", ex.Message);
+    }
+
+    [Fact]
+    public void A_capability_slot_pointing_at_another_session_is_refused()
+    {
+        var log = s_sheep.Value.Image.Manifest.Sessions.Single(s => s.Service == "LOG");
+        var rm = s_sheep.Value.Image.Manifest.Sessions.Single(s => s.Service == "RM");
+        var image = Read(Craft(s_sheep.Value, m => m with
+        {
+            Capabilities = m.Capabilities.Select(c => c.Badge == log.Badge ? c with { Badge = rm.Badge } : c).ToList(),
+        }));
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+        Assert.Contains("capability slot", ex.Message);
+    }
+
+    [Fact]
+    public void A_capability_index_outside_the_space_is_refused()
+    {
+        var image = Read(Craft(s_sheep.Value, m => m with
+        {
+            Capabilities = [.. m.Capabilities.SkipLast(1), m.Capabilities[^1] with { Index = m.CapabilitySlots }],
+        }));
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+        Assert.Contains("outside the capability space", ex.Message);
+    }
+
+    [Fact]
+    public void An_unreadable_session_state_is_a_format_error()
+    {
+        var image = Read(Craft(s_sheep.Value, m => m with
+        {
+            Sessions = m.Sessions.Select((s, i) => i == 0 ? s with { State = s.State[..(s.State.Length / 2)] } : s).ToList(),
+        }));
+        var ex = Assert.Throws<ImageFormatException>(() => Restore(image));
+        Assert.Contains("cannot be read", ex.Message);
+    }
+
+    [Fact]
+    public void An_unknown_program_is_refused()
+    {
+        var image = Read(Craft(s_sheep.Value, m => m with { Metadata = new(m.Metadata) { ["program"] = "sheep_countes" } }));
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+        Assert.Contains("sheep_countes", ex.Message);
+    }
+
+    [Fact]
+    public void A_rom_module_that_is_not_base64_is_refused()
+    {
+        var image = Read(Craft(s_sheep.Value, m => m with { Metadata = new(m.Metadata) { ["rom:config"] = "%%" } }));
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+        Assert.Contains("base64", ex.Message);
+    }
+
+    [Fact]
+    public void An_environment_capability_naming_the_wrong_slot_is_refused()
+    {
+        var image = Read(Craft(s_sheep.Value, m => m with { Metadata = new(m.Metadata) { ["env.pd"] = m.Metadata["env.ram"] } }));
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+        Assert.Contains("env.pd", ex.Message);
+    }
+
+    [Fact]
+    public void A_signal_context_naming_a_handler_the_code_lacks_is_refused()
+    {
+        var image = Read(Craft(s_sheep.Value, m => m with { Sessions = m.Sessions.Select(s => s.Service == "PD" ? s with { State = Replace(s.State, "tick", "tock") } : s).ToList() }));
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+        Assert.Contains("'tock'", ex.Message);
+    }
+
+    [Fact]
+    public void A_pd_quota_limit_raised_to_a_terabyte_is_refused_and_nothing_stays_behind()
+    {
+        // The PD quota hook's state holds (RAM limit, used, cap limit, used): the limit as checkpointed is the seed's grant.
+        var seed = s_sheep.Value;
+        var image = Read(Craft(seed, m => m with
+        {
+            Sessions = m.Sessions.Select(s => s.Service == "PD" ? s with { State = ReplaceLong(s.State, PdRamLimit(seed), 1L << 40) } : s).ToList(),
+        }));
+        using var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
+        int objects = host.Kernel.Objects.Count;
+        var ex = Assert.Throws<RestoreException>(() => host.Restore(image, SampleCatalog.Create));
+        Assert.Contains("exceeds what the restoring parent granted", ex.InnerException?.Message ?? ex.Message);
+        Assert.Equal(objects, host.Kernel.Objects.Count);
+    }
+
+    [Fact]
+    public void An_initial_quota_beyond_the_hosts_maximum_is_refused_unless_the_host_grants_it()
+    {
+        var image = Read(Craft(s_sheep.Value, m => m with { InitialRamQuota = 1L << 40 }));
+        using (var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds))
+        {
+            var ex = Assert.Throws<RestoreException>(() => host.Restore(image, SampleCatalog.Create));
+            Assert.Contains("grants at most", ex.Message);
+        }
+        using (var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds) { MaxRestoreGrant = new ChildOptions { RamQuota = 1L << 41 } })
+        {
+            // A host that does grant that much restores it; the PD's limit is then bounded by the image's own grant.
+            var child = host.Restore(image, SampleCatalog.Create);
+            Assert.True(child.Env.Domain.Quota.Snapshot().RamLimit <= 1L << 40);
+        }
+        using (var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds))
+        {
+            // An explicit grant lowers the image's quota by the difference: the terabyte never reaches the child.
+            var ex = Assert.Throws<RestoreException>(() => host.Restore(image, SampleCatalog.Create, grant: new ChildOptions { RamQuota = 32L << 20 }));
+            Assert.Contains("grant", ex.Message);
+        }
+    }
+
+    [Fact]
+    public void A_writer_thread_with_an_instruction_pointer_its_program_lacks_is_refused()
+    {
+        // The CPU thread hook's state starts with (ip, sp, r0 ... r7); the writer runs at ip 1 with sp at its state page.
+        var seed = s_writer.Value;
+        var image = Read(Craft(seed, m => m with
+        {
+            Sessions = m.Sessions.Select(s => s.Service == "CPU" ? s with { State = ReplaceRegisterIp(s.State, 1, 7) } : s).ToList(),
+        }));
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+        Assert.Contains("invalid instruction pointer 7", ex.Message);
+    }
+
+    [Fact]
+    public void A_writer_thread_whose_working_set_lies_outside_its_memory_is_refused()
+    {
+        var seed = s_writer.Value;
+        var image = Read(Craft(seed, m => m with
+        {
+            Sessions = m.Sessions.Select(s => s.Service == "CPU" ? s with { State = ReplaceLong(s.State, MemoryWriter.WorkingSetAddress, 0x7000_0000) } : s).ToList(),
+        }));
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+        Assert.Contains("working set", ex.Message);
+    }
+
+    [Fact]
+    public void A_recorded_allocation_larger_than_its_dataspace_in_the_table_is_refused_before_it_is_allocated()
+    {
+        var seed = s_writer.Value;
+        var image = Read(Craft(seed, m => m with
+        {
+            Sessions = m.Sessions.Select(s => s.Service == "RAM" ? s with { State = ReplaceLong(s.State, 16 * 1024, 128L << 20, first: true) } : s).ToList(),
+        }));
+        using var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
+        var ex = Assert.Throws<RestoreException>(() => host.Restore(image, SampleCatalog.Create));
+        Assert.Contains("refused before anything was created", ex.Message);
+        Assert.Contains("allocated with 134217728 bytes", ex.Message);
+    }
+
+    [Fact]
+    public void A_recorded_periodic_timeout_that_would_overflow_the_clock_is_refused()
+    {
+        // Found by the long run (seed 1, case 57690): TriggerPeriodic(~2^63) replayed made the due time overflow and the child hang.
+        var image = Read(Craft(s_sheep.Value, m => m with
+        {
+            Sessions = m.Sessions.Select(s => s.Service == "Timer" ? s with { State = ReplaceLong(s.State, 250_000, long.MaxValue - (1L << 32), first: true) } : s).ToList(),
+        }));
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+        Assert.Contains("microseconds", ex.Message);
+    }
+
+    [Fact]
+    public void A_writer_whose_working_set_is_attached_read_only_is_refused()
+    {
+        // Found by the long run (seed 1, case 64387): the attachment's writable flag cleared, the writer faulted at its first write.
+        var pattern = new byte[9];
+        BinaryPrimitives.WriteInt64LittleEndian(pattern, MemoryWriter.WorkingSetAddress);
+        pattern[8] = 1;
+        var image = Read(Craft(s_writer.Value, m => m with
+        {
+            Sessions = m.Sessions.Select(s =>
+            {
+                if (s.Service != "PD") return s;
+                var state = (byte[])s.State.Clone();
+                int at = state.AsSpan().IndexOf(pattern);
+                Assert.True(at >= 0, "the working set's attachment is not in the PD state");
+                state[at + 8] = 0;
+                return s with { State = state };
+            }).ToList(),
+        }));
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+        Assert.Contains("not attached writable memory", ex.Message);
+    }
+
+    [Fact]
+    public void A_sheep_counter_whose_memory_names_a_slot_without_its_log_session_is_refused()
+    {
+        var seed = s_sheep.Value;
+        // Its state page: counter (8 bytes), then the LOG capability index.
+        var ds = seed.Image.Manifest.Dataspaces.Single(d => d.Size == 4096 && BinaryPrimitives.ReadInt64LittleEndian(seed.Image.Stored(d)) == 7 + 3);
+        var bytes = (byte[])seed.Bytes.Clone();
+        int at = bytes.AsSpan().IndexOf(seed.Image.Stored(ds)[..16]);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at + 8), 4000);
+        var ex = Assert.Throws<RestoreException>(() => Restore(Read(ImageBytes.Reseal(bytes))));
+        Assert.Contains("LOG capability index 4000", ex.Message);
+    }
+
+    private static long PdRamLimit(SeedImage seed) => seed.Image.Manifest.InitialRamQuota;
+
+    private static byte[] Craft(SeedImage seed, Func<ImageManifest, ImageManifest> change) =>
+        ImageBytes.WithManifest(seed.Bytes, MemoryPackSerializer.Serialize(change(seed.Image.Manifest)));
+
+    private static CheckpointImage Read(byte[] bytes) => ImageReader.Read(new MemoryStream(bytes), "crafted", SessionRecorders.Schema);
+
+    private static void Restore(CheckpointImage image)
+    {
+        using var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
+        host.Restore(image, SampleCatalog.Create);
+    }
+
+    private static byte[] Replace(byte[] state, string from, string to)
+    {
+        var bytes = (byte[])state.Clone();
+        int at = bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(from));
+        Assert.True(at >= 0, $"'{from}' is not in the state");
+        Encoding.UTF8.GetBytes(to).CopyTo(bytes, at);
+        return bytes;
+    }
+
+    private static byte[] ReplaceLong(byte[] state, long from, long to, bool first = false)
+    {
+        var bytes = (byte[])state.Clone();
+        var pattern = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(pattern, from);
+        int at = first ? bytes.AsSpan().IndexOf(pattern) : bytes.AsSpan().LastIndexOf(pattern);
+        Assert.True(at >= 0, $"{from} is not in the state");
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at), to);
+        return bytes;
+    }
+
+    // The registers (ip, then sp = the writer's state page) are the hook state's first longs.
+    private static byte[] ReplaceRegisterIp(byte[] state, long ip, long to)
+    {
+        var bytes = (byte[])state.Clone();
+        var pattern = new byte[16];
+        BinaryPrimitives.WriteInt64LittleEndian(pattern, ip);
+        BinaryPrimitives.WriteInt64LittleEndian(pattern.AsSpan(8), MemoryWriter.StateAddress);
+        int at = bytes.AsSpan().LastIndexOf(pattern);
+        Assert.True(at >= 0, "the registers are not in the state");
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at), to);
+        return bytes;
+    }
+}
