@@ -19,7 +19,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
     public Parent Parent { get; } = parent;
 
     /// <summary>Restores <paramref name="image"/> into <paramref name="child"/>, an empty PD (with an entrypoint, without sessions).</summary>
-    /// <exception cref="ImageFormatException">The image was recorded with another session schema.</exception>
+    /// <exception cref="ImageFormatException">A session state was recorded by a shape of its interface this build cannot read.</exception>
     /// <exception cref="RestoreException">Restore failed midway; what it created is gone again.</exception>
     public RestoreResult Restore(CheckpointImage image, ProtectionDomain child)
     {
@@ -27,9 +27,6 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
         ArgumentNullException.ThrowIfNull(child);
         var registry = Parent.Recorders ?? throw new RestoreException("the parent records no sessions (no RecorderRegistry): a restored child could not be checkpointed again");
         var manifest = image.Manifest;
-        ulong schema = SchemaId.Of(registry);
-        if (manifest.SchemaId != schema)
-            throw new ImageFormatException(ImageError.SchemaMismatch, manifest.Label, $"recorded with session schema {manifest.SchemaId:x16}, this build has {schema:x16}");
         if (Parent.SessionsOf(child).Count != 0)
             throw new RestoreException($"'{child.Label}' already has sessions; restore needs an empty child");
 
@@ -46,8 +43,17 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
             {
                 throw new RestoreException($"cannot restore session '{s.Service}' ({s.Label}): {ex.Message}", ex);
             }
+            // The image's schema id may differ from this build's (docs/schema-compatibility.md): each state
+            // says whether this build can read it, before anything is created.
             var reader = new StateReader(s.State);
-            plan.Add((s, replayer, replayer.Read(ref reader)));
+            try
+            {
+                plan.Add((s, replayer, replayer.Read(ref reader)));
+            }
+            catch (StateFormatException ex)
+            {
+                throw new ImageFormatException(ImageError.SchemaMismatch, manifest.Label, $"session '{s.Service}' ({s.Label}): {ex.Message}");
+            }
         }
         if (image.IsDelta || manifest.Dataspaces.Any(d => d.Ranges is not null))
             throw new RestoreException($"image {manifest.ImageId} of '{manifest.Label}' is a delta: load its chain with ImageChain.Load, which folds it into a full image");
