@@ -37,8 +37,9 @@ public sealed class RecordedInterface
     /// <summary>Its recorded methods.</summary>
     public IReadOnlyList<RecordedMethod> Methods { get; }
 
+
     /// <summary>The first format's hash of this build's shape (what a format-1 state of an unchanged interface carries).</summary>
-    public int LegacySchema => Hash(Methods.OrderBy(m => m.WireId).Select(m => m.LegacyText(m.ParameterTypes.Length)));
+    public int LegacySchema => Hash(Methods.OrderBy(m => m.WireId).Select(m => m.LegacyText(m.ParameterTypes.Length, m.WireId)));
 
     /// <summary>
     /// How to read a format-1 state that carries <paramref name="schema"/>: the argument count per wire id of the
@@ -48,33 +49,59 @@ public sealed class RecordedInterface
 
     private StateLayout? Find(int schema)
     {
-        var methods = Methods.OrderBy(m => m.WireId).ToArray();
-        // Per method: -1 (absent) or an arity from its required count up to all its parameters; the full shape first.
-        var options = methods.Select(m => new[] { m.ParameterTypes.Length }
-            .Concat(Enumerable.Range(m.Required, m.ParameterTypes.Length - m.Required).Reverse())
-            .Append(-1).ToArray()).ToArray();
-        long total = options.Aggregate(1L, (n, o) => n * o.Length);
-        if (total > MaxCandidates) options = options.Select(o => new[] { o[0], -1 }).ToArray();
-        var texts = methods.Select((m, i) => options[i].ToDictionary(a => a, a => a < 0 ? "" : m.LegacyText(a))).ToArray();
-        var choice = new int[methods.Length];
+        // Format 1 hashed the methods in wire-id order; a method whose calls are not stored ([Destroys], [Unsets],
+        // [Upgrade]) had its 1-based declaration position as id, which methods added or queries removed before it
+        // shift. Per method the options are: absent, or present with an arity from its required count up to all
+        // of its parameters, and for an unstored method at a position up to a few more than today's (in
+        // declaration order, as positions only shift). The full, unshifted shape is tried first.
+        var options = Methods.Select(m => Options(m, wide: true)).ToArray();
+        if (options.Aggregate(1L, (n, o) => n * o.Length) > MaxCandidates)
+            options = Methods.Select(m => Options(m, wide: false)).ToArray();
+        var choice = new int[options.Length];
         while (true)
         {
-            if (Hash(choice.Select((c, i) => texts[i][options[i][c]])) == schema)
+            var chosen = choice.Select((c, i) => options[i][c]).ToArray();
+            if (InDeclarationOrder(chosen)
+                && Hash(chosen.Where(o => o.Arity >= 0).OrderBy(o => o.Id).Select(o => o.Text)) == schema)
             {
                 var arities = new Dictionary<int, int>();
                 var kinds = new HashSet<string>(StringComparer.Ordinal);
-                for (int i = 0; i < methods.Length; i++)
-                    if (options[i][choice[i]] >= 0)
-                    {
-                        arities[methods[i].WireId] = options[i][choice[i]];
-                        kinds.Add(methods[i].Kind);
-                    }
+                for (int i = 0; i < chosen.Length; i++)
+                {
+                    if (chosen[i].Arity < 0) continue;
+                    kinds.Add(Methods[i].Kind);
+                    if (IsStored(Methods[i])) arities[Methods[i].WireId] = chosen[i].Arity;
+                }
                 return new StateLayout(arities, kinds.Contains("Sets"), kinds.Contains("Creates"));
             }
             int k = 0;
             while (k < choice.Length && ++choice[k] == options[k].Length) choice[k++] = 0;
             if (k == choice.Length) return null;
         }
+    }
+
+    private readonly record struct Option(int Arity, int Id, string Text);
+
+    private static bool IsStored(RecordedMethod m) => m.Kind is "Creates" or "Sets";
+
+    private static Option[] Options(RecordedMethod m, bool wide)
+    {
+        var arities = new[] { m.ParameterTypes.Length }.Concat(Enumerable.Range(m.Required, m.ParameterTypes.Length - m.Required).Reverse());
+        var ids = IsStored(m) || !wide ? [m.WireId] : new[] { m.WireId }.Concat(Enumerable.Range(1, m.WireId + 8).Where(id => id != m.WireId));
+        return ids.SelectMany(id => arities.Select(a => new Option(a, id, m.LegacyText(a, id)))).Append(new Option(-1, 0, "")).ToArray();
+    }
+
+    // Unstored methods keep their relative order: their positions must increase in declaration order.
+    private bool InDeclarationOrder(Option[] chosen)
+    {
+        int last = 0;
+        for (int i = 0; i < chosen.Length; i++)
+        {
+            if (chosen[i].Arity < 0 || IsStored(Methods[i])) continue;
+            if (chosen[i].Id <= last) return false;
+            last = chosen[i].Id;
+        }
+        return true;
     }
 
     private int Hash(IEnumerable<string> methods)

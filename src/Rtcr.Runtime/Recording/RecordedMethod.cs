@@ -6,7 +6,8 @@ namespace Rtcr.Recording;
 /// written in that format by an older shape of the interface can still be read (<see cref="RecordedInterface"/>).
 /// Emitted by the generator; not meant to be built by hand.
 /// </summary>
-/// <param name="WireId">The id calls of the method are stored under: a hash of its wire name (<see cref="WireNameAttribute"/>).</param>
+/// <param name="WireId">The id calls of the method are stored under: a hash of its wire name (<see cref="WireNameAttribute"/>);
+/// for a method whose calls are not stored, its 1-based declaration position (what the first format hashed).</param>
 /// <param name="Name">The wire name: the method's name unless <see cref="WireNameAttribute"/> gives another.</param>
 /// <param name="Kind">The recording attribute's name (<c>Creates</c>, <c>Sets</c> …).</param>
 /// <param name="Key">The <c>[Sets]</c>/<c>[Unsets]</c> key, or null.</param>
@@ -28,11 +29,11 @@ public sealed record RecordedMethod(
     int Required,
     params string[] ParameterTypes)
 {
-    /// <summary>The method's part of the first format's shape hash, with only its first <paramref name="arity"/> parameters.</summary>
-    internal string LegacyText(int arity)
+    /// <summary>The method's part of the first format's shape hash, with its first <paramref name="arity"/> parameters and id <paramref name="id"/>.</summary>
+    internal string LegacyText(int arity, int id)
     {
         var text = new System.Text.StringBuilder();
-        text.Append('|').Append(WireId.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(Kind).Append(Name).Append(Key).Append(KeyArg)
+        text.Append('|').Append(id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(Kind).Append(Name).Append(Key).Append(KeyArg)
             .Append(KeyFromResult ? "True" : "False").Append(ReturnType);
         for (int i = 0; i < arity; i++) text.Append(',').Append(ParameterTypes[i]);
         if (CreatedInterface is not null) text.Append("->").Append(CreatedInterface);
