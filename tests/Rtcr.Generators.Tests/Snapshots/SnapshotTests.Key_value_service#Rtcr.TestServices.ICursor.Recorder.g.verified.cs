@@ -62,7 +62,7 @@ namespace Rtcr.TestServices
         public CursorState Capture()
         {
             var state = new CursorState();
-            var settings = new global::System.Collections.Generic.List<(long Order, CursorState.Setting Setting)>();
+            var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
             using (_gate.Enter())
             {
                 if (_positionKeyOrder != 0)
