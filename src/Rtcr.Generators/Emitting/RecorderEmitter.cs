@@ -353,7 +353,7 @@ internal static class RecorderEmitter
         bool hasUpgrade = spec.IsSession && spec.Methods.Any(m => m.Kind == RecordingKind.Upgrade);
         if (hasUpgrade || hasSettings || hasObjects)
         {
-            w.Open("using (_gate.Enter())");
+            w.Open("using (_gate.EnterToCapture())");
             if (hasUpgrade)
             {
                 w.Line("state.UpgradedRam = _upgradedRam;");
