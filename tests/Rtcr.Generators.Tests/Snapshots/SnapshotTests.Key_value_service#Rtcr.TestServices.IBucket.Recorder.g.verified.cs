@@ -107,7 +107,7 @@ namespace Rtcr.TestServices
             var state = new BucketState();
             var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
             global::System.Collections.Generic.List<Created> objects;
-            using (_gate.Enter())
+            using (_gate.EnterToCapture())
             {
                 foreach (var setting in _settings) settings.Add((setting.Value.Order, new(setting.Key, setting.Value.Call)));
                 objects = new global::System.Collections.Generic.List<Created>(_objects.Values);

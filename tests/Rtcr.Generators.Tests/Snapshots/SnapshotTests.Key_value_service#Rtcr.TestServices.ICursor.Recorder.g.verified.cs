@@ -63,7 +63,7 @@ namespace Rtcr.TestServices
         {
             var state = new CursorState();
             var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
-            using (_gate.Enter())
+            using (_gate.EnterToCapture())
             {
                 if (_positionKeyOrder != 0)
                     settings.Add((_positionKeyOrder, new("position", new CursorState.SeekCall(_seekPosition, _seekStride, _seekDirection))));

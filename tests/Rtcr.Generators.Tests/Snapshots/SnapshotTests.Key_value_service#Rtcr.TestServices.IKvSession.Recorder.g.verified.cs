@@ -187,7 +187,7 @@ namespace Rtcr.TestServices
             var state = new KvSessionState(_args);
             var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
             global::System.Collections.Generic.List<Created> objects;
-            using (_gate.Enter())
+            using (_gate.EnterToCapture())
             {
                 state.UpgradedRam = _upgradedRam;
                 state.UpgradedCaps = _upgradedCaps;

@@ -105,7 +105,7 @@ namespace Rtcr.Sessions
             var state = new RegionMapRecordedState();
             var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
             global::System.Collections.Generic.List<Created> objects;
-            using (_gate.Enter())
+            using (_gate.EnterToCapture())
             {
                 if (_faultHandlerKeyOrder != 0)
                     settings.Add((_faultHandlerKeyOrder, new("fault_handler", new RegionMapRecordedState.FaultHandlerCall(_faultHandlerHandler))));

@@ -85,7 +85,7 @@ namespace Rtcr.Sessions
             var state = new RomSessionState(_args);
             var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
             global::System.Collections.Generic.List<Created> objects;
-            using (_gate.Enter())
+            using (_gate.EnterToCapture())
             {
                 if (_sighKeyOrder != 0)
                     settings.Add((_sighKeyOrder, new("sigh", new RomSessionState.SighCall(_sighHandler))));
