@@ -19,7 +19,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
     public Parent Parent { get; } = parent;
 
     /// <summary>Restores <paramref name="image"/> into <paramref name="child"/>, an empty PD (with an entrypoint, without sessions).</summary>
-    /// <exception cref="ImageFormatException">A session state was recorded by a shape of its interface this build cannot read.</exception>
+    /// <exception cref="StateFormatException">A session state is corrupt, or was recorded by a shape of its interface this build cannot read.</exception>
     /// <exception cref="RestoreException">Restore failed midway; what it created is gone again.</exception>
     public RestoreResult Restore(CheckpointImage image, ProtectionDomain child)
     {
@@ -46,14 +46,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
             // The image's schema id may differ from this build's (docs/schema-compatibility.md): each state
             // says whether this build can read it, before anything is created.
             var reader = new StateReader(s.State);
-            try
-            {
-                plan.Add((s, replayer, replayer.Read(ref reader)));
-            }
-            catch (StateFormatException ex)
-            {
-                throw new ImageFormatException(ImageError.SchemaMismatch, manifest.Label, $"session '{s.Service}' ({s.Label}): {ex.Message}");
-            }
+            plan.Add((s, replayer, replayer.Read(ref reader)));
         }
         if (image.IsDelta || manifest.Dataspaces.Any(d => d.Ranges is not null))
             throw new RestoreException($"image {manifest.ImageId} of '{manifest.Label}' is a delta: load its chain with ImageChain.Load, which folds it into a full image");
