@@ -13,4 +13,12 @@ var counter = (ICounterSession)wrapped;
 counter.Step(2);
 counter.Step(5);
 counter.Upgrade(100, 1);
-Console.Write(((ISessionRecorder)counter).Capture().ToRecord().Describe());
+var state = ((ISessionRecorder)counter).Capture();
+Console.Write(state.ToRecord().Describe());
+
+// What an image stores: the state's bytes, read back by the generated replayer.
+var writer = new StateWriter();
+state.Write(writer);
+var reader = new StateReader(writer.WrittenSpan);
+var read = registry.GetReplayer("Counter").Read(ref reader);
+Console.WriteLine(read.ToRecord().Describe() == state.ToRecord().Describe() ? "state round trip: equal" : "state round trip: DIFFERENT");

@@ -1,3 +1,4 @@
+using Rtcr.Restore;
 using Rtcr.Checkpoint;
 using Rtcr.Image;
 using Rtcr.Samples.Notes;
@@ -26,9 +27,13 @@ public sealed class NotesSampleTests
         ImageWriter.Write(host.Checkpoint(child), stream);
         stream.Position = 0;
 
-        // The core-only schema differs: the image is refused before anything is created.
+        // The core-only host has no Notes replayer: the restore is refused before anything is created.
         Assert.NotEqual(SessionRecorders.Schema, SchemaId.Of(host.Parent.Recorders!));
-        var error = Assert.Throws<ImageFormatException>(() => ImageReader.Read(stream, "notes image", SessionRecorders.Schema));
-        Assert.Equal(ImageError.SchemaMismatch, error.Error);
+        var image = ImageReader.Read(stream, "notes image", SessionRecorders.Schema);
+        using var coreOnly = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
+        int objects = coreOnly.Kernel.Objects.Count;
+        var error = Assert.Throws<RestoreException>(() => coreOnly.Restore(image, _ => new NoteTaker()));
+        Assert.Contains("Notes", error.Message);
+        Assert.Equal(objects, coreOnly.Kernel.Objects.Count);
     }
 }

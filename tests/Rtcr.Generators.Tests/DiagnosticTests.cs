@@ -32,6 +32,8 @@ public sealed class DiagnosticTests
         { "RTCR018", "[RtcrSession(\"S\")] public interface IA { [Query] int Q(); } [RtcrSession(\"S\")] public interface /*!*/IB { [Query] int Q(); }" },
         { "RTCR019", "[RtcrSession(\"S\")] public interface IS { [Sets(\"v\")] /*!*/System.Threading.Tasks.Task SetAsync(int value); }" },
         { "RTCR020", "[RtcrSession(\"\")] public interface /*!*/IS { [Query] int Q(); }" },
+        { "RTCR021", "[RtcrSession(\"S\")] public interface IS { [Sets(\"a\"), WireName(\"Mode\")] void SetMode(int m); [Sets(\"b\")] void /*!*/Mode(long m); }" },
+        { "RTCR022", "[RtcrSession(\"S\")] public interface IS { [Query, /*!*/WireName(\"Old\")] int Count(); }" },
     };
 
     /// <summary>
@@ -57,7 +59,7 @@ public sealed class DiagnosticTests
         string page = GeneratorHarness.RepositoryFile("docs/diagnostics.md");
         var ids = GeneratorHarness.RepositoryFile("src/Rtcr.Generators/AnalyzerReleases.Unshipped.md").Split('\n')
             .Where(l => l.StartsWith("RTCR", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).ToList();
-        Assert.Equal(20, ids.Count);
+        Assert.Equal(22, ids.Count);
         foreach (string id in ids) Assert.Contains("\n## " + id + "\n", page);
     }
 

@@ -40,4 +40,30 @@ public sealed class RecordGateTests
 
         Assert.Equal(4L * PerThread, guarded.Count);
     }
+
+    [Theory]
+    [InlineData(20)]    // fewer visiting calls than VisitsBeforeSharing: the owner keeps its plain-store path throughout
+    [InlineData(500)]   // the bias is dropped midway: the switch to tickets for everyone must not let two in at once
+    public void Owner_and_visitors_exclude_each_other_before_and_after_the_bias_is_dropped(int perThread)
+    {
+        for (int round = 0; round < 200; round++)
+        {
+            var guarded = new Guarded();
+            using (guarded.Gate.Enter()) guarded.Count++;   // this thread becomes the owner
+            using var start = new Barrier(2);
+            var visitor = new Thread(() =>
+            {
+                start.SignalAndWait(TestContext.Current.CancellationToken);
+                for (int i = 0; i < perThread; i++)
+                    using (guarded.Gate.Enter()) guarded.Count++;
+            });
+            visitor.Start();
+            start.SignalAndWait(TestContext.Current.CancellationToken);
+            for (int i = 0; i < perThread; i++)
+                using (guarded.Gate.Enter()) guarded.Count++;
+            visitor.Join();
+
+            using (guarded.Gate.EnterToCapture()) Assert.Equal(1 + 2L * perThread, guarded.Count);
+        }
+    }
 }

@@ -127,6 +127,18 @@ internal static class DiagnosticDescriptors
         "[RtcrSession] on '{0}' names an empty service; a parent routes session requests by this name, so give it one such as [RtcrSession(\"ROM\")]",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink("RTCR020"));
 
+    public static readonly DiagnosticDescriptor DuplicateWireName = new(
+        "RTCR021",
+        "Two recorded methods have one wire name",
+        "Recorded method '{0}' is stored under the wire name \"{1}\", but {2}; an image could not tell their calls apart, so {3}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink("RTCR021"));
+
+    public static readonly DiagnosticDescriptor WireNameNotStored = new(
+        "RTCR022",
+        "[WireName] on a method whose calls are not stored",
+        "[WireName] on '{0}' has no effect: {1} calls are not stored in images, only [Creates] and [Sets] calls are; remove the attribute",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink("RTCR022"));
+
     /// <summary>
     /// The section of docs/diagnostics.md that explains <paramref name="id"/>, relative to the repository root
     /// (the repository has no published address yet; prefix one here when it has).

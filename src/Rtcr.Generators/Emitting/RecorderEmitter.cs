@@ -112,18 +112,18 @@ internal static class RecorderEmitter
         {
             w.Line();
             w.Line("// Called inside the gate. A key keeps the position it was first set at; only its call is replaced.");
-            w.Open($"private void Set(string key, {state}.Call call)");
+            w.Open("private void Set(string key, global::Rtcr.Recording.StateCall call)");
             w.Line("long order = _settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;");
             w.Line("_settings[key] = new KeyedSetting(order, call);");
             w.Close();
             w.Line();
-            w.Line($"private readonly record struct KeyedSetting(long Order, {state}.Call Call);");
+            w.Line("private readonly record struct KeyedSetting(long Order, global::Rtcr.Recording.StateCall Call);");
         }
         if (hasObjects)
         {
             w.Line();
             w.Line("// The recorded creation and, for objects that record calls themselves, their recorder.");
-            w.Line($"private readonly record struct Created({state}.Creation Call, object? Recorder);");
+            w.Line("private readonly record struct Created(global::Rtcr.Recording.StateCreation Call, object? Recorder);");
         }
 
         w.Close();
@@ -348,12 +348,12 @@ internal static class RecorderEmitter
         w.Line("/// </summary>");
         w.Open($"public {state} Capture()");
         w.Line(spec.IsSession ? $"var state = new {state}(_args);" : $"var state = new {state}();");
-        if (hasSettings) w.Line($"var settings = new global::System.Collections.Generic.List<(long Order, {state}.Setting Setting)>();");
+        if (hasSettings) w.Line("var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();");
         if (hasObjects) w.Line("global::System.Collections.Generic.List<Created> objects;");
         bool hasUpgrade = spec.IsSession && spec.Methods.Any(m => m.Kind == RecordingKind.Upgrade);
         if (hasUpgrade || hasSettings || hasObjects)
         {
-            w.Open("using (_gate.Enter())");
+            w.Open("using (_gate.EnterToCapture())");
             if (hasUpgrade)
             {
                 w.Line("state.UpgradedRam = _upgradedRam;");

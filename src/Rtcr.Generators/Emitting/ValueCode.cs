@@ -11,31 +11,41 @@ internal static class ValueCode
     /// <summary>The type a recorded value is stored as: capabilities by badge.</summary>
     public static string StorageType(ParameterSpec parameter) => parameter.Kind == ValueKind.Capability ? "long" : parameter.Type;
 
-    public static string Write(ValueKind kind, string expression) => kind switch
+    private const string Wire = "global::Rtcr.Recording.WireType.";
+
+    /// <summary>Writes a recorded argument, tagged with its wire type (state format 2).</summary>
+    public static string WriteArgument(ValueKind kind, string expression) => kind switch
     {
-        ValueKind.Boolean => $"writer.WriteBoolean({expression});",
-        ValueKind.Byte or ValueKind.Int16 or ValueKind.Int32 => $"writer.WriteInt32({expression});",
-        ValueKind.Int64 or ValueKind.Capability or ValueKind.UInt32 => $"writer.WriteInt64({expression});",
-        ValueKind.UInt64 or ValueKind.Enum => $"writer.WriteInt64(unchecked((long){expression}));",
-        ValueKind.Double => $"writer.WriteDouble({expression});",
-        _ => $"writer.WriteString({expression});",
+        ValueKind.Boolean or ValueKind.Double or ValueKind.String => $"writer.WriteArgument({expression});",
+        ValueKind.UInt64 or ValueKind.Enum => $"writer.WriteArgument(unchecked((long){expression}), {Wire}{kind});",
+        _ => $"writer.WriteArgument({expression}, {Wire}{kind});",
     };
 
-    public static string Read(ParameterSpec parameter) => Read(parameter.Kind, parameter.Type, parameter.IsNullableString);
-
-    public static string Read(ValueKind kind, string type, bool nullableString) => kind switch
+    /// <summary>
+    /// Reads a recorded argument through a <c>CallReader</c>; a parameter with a default value reads as that
+    /// default from a call recorded before the parameter was added.
+    /// </summary>
+    public static string ReadArgument(ParameterSpec p)
     {
-        ValueKind.Boolean => "reader.ReadBoolean()",
-        ValueKind.Byte => "unchecked((byte)reader.ReadInt32())",
-        ValueKind.Int16 => "unchecked((short)reader.ReadInt32())",
-        ValueKind.Int32 => "reader.ReadInt32()",
-        ValueKind.Int64 or ValueKind.Capability => "reader.ReadInt64()",
-        ValueKind.UInt32 => "unchecked((uint)reader.ReadInt64())",
-        ValueKind.UInt64 => "unchecked((ulong)reader.ReadInt64())",
-        ValueKind.Enum => $"unchecked(({type})reader.ReadInt64())",
-        ValueKind.Double => "reader.ReadDouble()",
-        _ => nullableString ? "reader.ReadString()" : "reader.ReadRequiredString()",
-    };
+        string? fallback = p.Default is null ? null
+            : p.Kind == ValueKind.Capability ? "0"
+            : p.Kind is ValueKind.UInt64 or ValueKind.Enum ? $"unchecked((long)({p.Default}))"
+            : p.Default;
+        string typed = fallback is null ? ")" : ", " + fallback + ")";
+        return p.Kind switch
+        {
+            ValueKind.Boolean => "call.ReadBoolean(" + (fallback ?? "") + ")",
+            ValueKind.Double => "call.ReadDouble(" + (fallback ?? "") + ")",
+            ValueKind.String => (p.IsNullableString ? "call.ReadString(" : "call.ReadRequiredString(") + (fallback ?? "") + ")",
+            ValueKind.Byte => $"unchecked((byte)call.ReadInt32({Wire}Byte{typed})",
+            ValueKind.Int16 => $"unchecked((short)call.ReadInt32({Wire}Int16{typed})",
+            ValueKind.Int32 => $"call.ReadInt32({Wire}Int32{typed}",
+            ValueKind.UInt32 => $"unchecked((uint)call.ReadInt64({Wire}UInt32{typed})",
+            ValueKind.UInt64 => $"unchecked((ulong)call.ReadInt64({Wire}UInt64{typed})",
+            ValueKind.Enum => $"unchecked(({p.Type})call.ReadInt64({Wire}Enum{typed})",
+            _ => $"call.ReadInt64({Wire}{p.Kind}{typed}",
+        };
+    }
 
     /// <summary>Rendering for the canonical record (capture time, boxing is fine).</summary>
     public static string Render(ValueKind kind, string expression) =>

@@ -10,7 +10,7 @@ namespace Rtcr.Generators.Model;
 /// <param name="RestoreOrder">Restore order for sessions.</param>
 /// <param name="Names">The generated types.</param>
 /// <param name="Hook">Fully qualified hook type named by <c>[CapturedBy]</c>, or null.</param>
-/// <param name="Schema">Hash of the recorded shape; a state written for another shape is rejected.</param>
+/// <param name="ShapeName">The namespace-qualified name the first state format hashed (<c>RecordedInterface.FullName</c>).</param>
 /// <param name="Methods">Every abstract method of the interface and its base interfaces.</param>
 internal sealed record InterfaceSpec(
     string Namespace,
@@ -22,7 +22,7 @@ internal sealed record InterfaceSpec(
     int RestoreOrder,
     GeneratedNames Names,
     string? Hook,
-    int Schema,
+    string ShapeName,
     EquatableArray<MethodSpec> Methods)
 {
     public bool IsSession => Service is not null;

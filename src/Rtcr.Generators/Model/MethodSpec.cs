@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace Rtcr.Generators.Model;
 
 /// <summary>One interface method and what its recording attribute asks for.</summary>
@@ -17,6 +19,7 @@ namespace Rtcr.Generators.Model;
 /// empty, or a cast to <see cref="ContainingInterface"/> when another interface declares the same name.</param>
 /// <param name="Explicit">The recorder implements the method explicitly (its name or signature is taken).</param>
 /// <param name="Parameters">The parameters, in declaration order.</param>
+/// <param name="WireName">The name <c>[WireName]</c> stores the method's calls under, or null for its own name.</param>
 internal sealed record MethodSpec(
     string Name,
     string Identifier,
@@ -32,8 +35,15 @@ internal sealed record MethodSpec(
     string ContainingInterface,
     bool Receiver,
     bool Explicit,
-    EquatableArray<ParameterSpec> Parameters)
+    EquatableArray<ParameterSpec> Parameters,
+    string? WireName = null)
 {
+    /// <summary>The name the method's calls are stored under (and the first state format hashed).</summary>
+    public string StoredName => WireName ?? Name;
+
+    /// <summary>How many leading parameters have no default value.</summary>
+    public int Required => Parameters.TakeWhile(p => p.Default is null).Count();
+
     public bool ReturnsVoid => ReturnType == "void";
 
     /// <summary>Whether calls of this method are stored in the state model.</summary>

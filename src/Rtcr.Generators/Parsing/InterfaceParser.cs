@@ -79,6 +79,7 @@ internal sealed class InterfaceParser
         string? hook = ParseHook();
         var methods = ParseMethods();
         CheckKeys(methods);
+        CheckWireNames(methods);
         var names = NameRules.For(_type);
         methods = Finish(methods, names);
 
@@ -108,7 +109,7 @@ internal sealed class InterfaceParser
             restoreOrder,
             names,
             hook,
-            Schema(methods),
+            _type.ToDisplayString(),
             methods.ToEquatableArray());
     }
 
@@ -141,7 +142,8 @@ internal sealed class InterfaceParser
     private List<MethodSpec> ParseMethods()
     {
         var methods = new List<MethodSpec>();
-        var callTypes = new HashSet<string>();
+        // The state model's own call parser is named ParseCall: a method "Parse" gets "Parse2Call".
+        var callTypes = new HashSet<string> { "ParseCall" };
         foreach (var iface in new[] { _type }.Concat(_type.AllInterfaces))
         {
             foreach (var member in iface.GetMembers())
@@ -250,6 +252,23 @@ internal sealed class InterfaceParser
             }
         }
 
+        string? wireName = null;
+        if (method.FindAttribute(KnownNames.WireNameAttribute) is { } wireAttribute)
+        {
+            wireName = wireAttribute.ConstructorArguments.Length > 0 ? wireAttribute.ConstructorArguments[0].Value as string : null;
+            var wireLocation = LocationInfo.From(wireAttribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken)) ?? location;
+            if (recordingKind is not (RecordingKind.Creates or RecordingKind.Sets))
+            {
+                Report(DiagnosticDescriptors.WireNameNotStored, wireLocation, method.Name, "[" + recordingKind + "]");
+                wireName = null;
+            }
+            else if (wireName is null || wireName.Trim().Length == 0)
+            {
+                Report(DiagnosticDescriptors.DuplicateWireName, wireLocation, method.Name, wireName ?? "", "its wire name is empty", "give it the method's old name");
+                return null;
+            }
+        }
+
         bool valid = true;
         var parameters = new List<ParameterSpec>();
         var properties = new HashSet<string>(ReservedProperties) { method.Name + "Call" };
@@ -336,7 +355,8 @@ internal sealed class InterfaceParser
             method.ContainingType.ToTypeName(),
             Receiver: false,
             Explicit: false,
-            parameters.ToEquatableArray());
+            parameters.ToEquatableArray(),
+            wireName);
     }
 
     /// <summary>
@@ -370,6 +390,23 @@ internal sealed class InterfaceParser
     /// RTCR015–017: every <c>[Unsets]</c> names a key a <c>[Sets]</c> records, in the same shape (a constant
     /// key, or one extended by an argument or result), and no key is used in both shapes.
     /// </summary>
+    /// <summary>Two recorded methods stored under one wire name would be indistinguishable in an image (RTCR021).</summary>
+    private void CheckWireNames(List<MethodSpec> methods)
+    {
+        var calls = methods.Where(m => m.IsRecordedCall).ToList();
+        var overloaded = new HashSet<string>(calls.GroupBy(m => m.Name).Where(g => g.Count() > 1).Select(g => g.Key));
+        var seen = new Dictionary<string, MethodSpec>(System.StringComparer.Ordinal);
+        foreach (var m in calls)
+        {
+            string name = m.WireName ?? (overloaded.Contains(m.Name) ? m.Name + "(" + string.Join(",", m.Parameters.Select(p => p.Modifier + p.Type)) + ")" : m.Name);
+            if (seen.TryGetValue(name, out var first))
+                Report(DiagnosticDescriptors.DuplicateWireName, LocationOf(m), m.Name, name, "'" + first.Name + "' is stored under it too",
+                    "give one of them [WireName] with a name of its own (a renamed method: its old name)");
+            else
+                seen.Add(name, m);
+        }
+    }
+
     private void CheckKeys(List<MethodSpec> methods)
     {
         var shapes = new Dictionary<string, MethodSpec>();
@@ -412,8 +449,9 @@ internal sealed class InterfaceParser
             int id = m.Id;
             if (m.IsRecordedCall)
             {
-                // Overloads are told apart by their parameter types; a hash collision takes the next free id.
-                for (id = WireId(overloaded.Contains(m.Name) ? signature : m.Name); !ids.Add(id); id = id % int.MaxValue + 1) { }
+                // Overloads are told apart by their parameter types unless [WireName] names them; a hash collision of
+                // two different names takes the next free id (two equal names are RTCR021, reported by the parser).
+                for (id = WireId(m.WireName ?? (overloaded.Contains(m.Name) ? signature : m.Name)); !ids.Add(id); id = id % int.MaxValue + 1) { }
             }
             finished.Add(m with { Id = id, Receiver = declaring[m.Name] > 1, Explicit = isExplicit });
         }
@@ -437,7 +475,7 @@ internal sealed class InterfaceParser
 
     // Members every recorded call record has: a parameter's property never takes one of these names.
     private static readonly string[] ReservedProperties =
-        { "Badge", "Sequence", "Object", "Method", "Key", "ToRecord", "ToObjectRecord", "Write", "Read", "EqualityContract", "Call", "Creation", "Setting",
+        { "Badge", "Sequence", "Object", "Method", "Key", "WireId", "ArgumentCount", "WriteArguments", "RenderArguments", "Interface", "Child", "Nests", "ToRecord", "ToObjectRecord", "Write", "Read", "EqualityContract", "Call", "Creation", "Setting",
           "Deconstruct", "PrintMembers", "Equals", "GetHashCode", "ToString", "GetType", "Clone", "MemberwiseClone", "Finalize" };
 
     private static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
@@ -473,25 +511,6 @@ internal sealed class InterfaceParser
             SpecialType.System_String => ValueKind.String,
             _ => ValueKind.Unsupported,
         };
-    }
-
-    /// <summary>
-    /// A hash of the recorded shape: the recorded methods (by wire id, so declaration order does not matter),
-    /// their kinds, keys and parameter types. [Query] and [Captures] methods are not part of it: adding,
-    /// removing or changing them keeps old states readable (docs/schema-compatibility.md).
-    /// </summary>
-    private int Schema(List<MethodSpec> methods)
-    {
-        var text = new StringBuilder(_type.ToDisplayString());
-        foreach (var m in methods.Where(m => m.Kind is not (RecordingKind.Query or RecordingKind.Captures)).OrderBy(m => m.Id))
-        {
-            text.Append('|').Append(m.Id).Append(m.Kind).Append(m.Name).Append(m.Key).Append(m.KeyArg).Append(m.KeyFromResult).Append(m.ReturnType);
-            foreach (var p in m.Parameters) text.Append(',').Append(p.Type);
-            if (m.Created?.Names is not null) text.Append("->").Append(m.Created.Interface);
-        }
-        uint hash = 2166136261;
-        foreach (char c in text.ToString()) hash = unchecked((hash ^ c) * 16777619);
-        return unchecked((int)hash);
     }
 
     private LocationInfo? MemberLocation(ISymbol member) =>

@@ -14,6 +14,7 @@ internal static class KnownNames
     public const string CapturesAttribute = "Rtcr.CapturesAttribute";
     public const string CapturedByAttribute = "Rtcr.CapturedByAttribute";
     public const string ReplayWithResultAttribute = "Rtcr.ReplayWithResultAttribute";
+    public const string WireNameAttribute = "Rtcr.WireNameAttribute";
     public const string Cap = "Rtcr.Capabilities.Cap`1";
     public const string StateHook = "Rtcr.Recording.IStateHook`1";
     public const string Component = "Rtcr.IComponent";

@@ -6,9 +6,9 @@ namespace Rtcr.Checkpoint;
 /// <summary>
 /// A fingerprint of the session interfaces a registry records and the RPC-object interfaces of their
 /// assemblies: services, restore order, and every <em>recorded</em> method's signature and recording
-/// attributes. An image recorded under another schema is refused instead of misread. <c>[Query]</c> and
-/// <c>[Captures]</c> methods are left out, and methods are taken in name order, so adding a query or
-/// reordering methods keeps every older image restorable (docs/schema-compatibility.md).
+/// attributes. Images carry it (and <c>rtcr inspect</c> shows it), but it is not what decides whether an image
+/// can be restored: every session state says that itself, so an image of another schema id restores as long
+/// as each of its states is readable by this build (docs/schema-compatibility.md).
 /// </summary>
 public static class SchemaId
 {

@@ -30,7 +30,7 @@ public static class ImageChain
     /// manifest and identity, so a restored child can go on adding deltas to the same chain.
     /// </summary>
     /// <param name="newest">The newest image of the chain (a full image is returned as read).</param>
-    /// <param name="expectedSchema">When given, an image of another schema is rejected.</param>
+    /// <param name="expectedSchema">This build's session schema id; not a reason to refuse (see <see cref="ImageReader.Read"/>).</param>
     /// <param name="progress">Receives (images read, images in the chain).</param>
     /// <exception cref="ImageFormatException">A link is missing, changed, foreign or damaged.</exception>
     public static CheckpointImage Load(string newest, ulong? expectedSchema = null, IProgress<(long Done, long Total)>? progress = null)

@@ -14,7 +14,7 @@ public static class ImageReader
 {
     /// <summary>Reads an image file.</summary>
     /// <param name="path">The image file.</param>
-    /// <param name="expectedSchema">When given, an image of another schema is rejected.</param>
+    /// <param name="expectedSchema">This build's session schema id; not a reason to refuse (see <see cref="ImageReader.Read"/>).</param>
     /// <param name="progress">Receives (bytes of memory read, total bytes of memory) after each chunk.</param>
     public static CheckpointImage ReadFile(string path, ulong? expectedSchema = null, IProgress<(long Done, long Total)>? progress = null)
     {
@@ -68,14 +68,16 @@ public static class ImageReader
     /// <summary>Reads an image from a stream.</summary>
     /// <param name="stream">The image bytes.</param>
     /// <param name="source">Name used in errors.</param>
-    /// <param name="expectedSchema">When given, an image of another schema is rejected.</param>
+    /// <param name="expectedSchema">This build's session schema id. An image of another one is read all the same: whether its
+    /// session states can be restored is decided per state by the restorer (docs/schema-compatibility.md).</param>
     /// <param name="progress">Receives (bytes of memory read, total bytes of memory) after each chunk.</param>
     public static CheckpointImage Read(Stream stream, string source, ulong? expectedSchema = null, IProgress<(long Done, long Total)>? progress = null)
     {
         var header = ReadHeader(stream, source);
-        if (expectedSchema is ulong schema && header.SchemaId != schema)
-            throw new ImageFormatException(ImageError.SchemaMismatch, source,
-                $"recorded with session schema {header.SchemaId:x16}, this build has {schema:x16}; restore it with the build that wrote it");
+        // Another schema id is not refused here: additive interface changes keep older images restorable, and the
+        // restorer checks every session state against this build's interfaces before it creates anything
+        // (docs/schema-compatibility.md).
+        _ = expectedSchema;
 
         var (manifest, manifestBytes) = ReadManifestChunk(stream, source, header);
 

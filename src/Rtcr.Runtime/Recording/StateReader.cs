@@ -19,6 +19,9 @@ public ref struct StateReader
     /// <summary>Bytes not read yet.</summary>
     public readonly int Remaining => _data.Length - _position;
 
+    /// <summary>Reads one byte.</summary>
+    public byte ReadByte() => Take(1)[0];
+
     /// <summary>Reads a 32-bit integer.</summary>
     public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
 

@@ -48,6 +48,58 @@ public sealed class StateWriter
         _buffer.Advance(1);
     }
 
+    /// <summary>Writes one byte.</summary>
+    public void WriteByte(byte value)
+    {
+        _buffer.GetSpan(1)[0] = value;
+        _buffer.Advance(1);
+    }
+
+    /// <summary>Starts a recorded call (state format 2): its method's wire id and how many arguments follow.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">More than 255 arguments.</exception>
+    public void WriteCall(int wireId, int arguments)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(arguments, byte.MaxValue);
+        ArgumentOutOfRangeException.ThrowIfNegative(arguments);
+        WriteInt32(wireId);
+        WriteByte((byte)arguments);
+    }
+
+    /// <summary>Writes a <see cref="bool"/> argument of a recorded call, tagged.</summary>
+    public void WriteArgument(bool value)
+    {
+        WriteByte((byte)WireType.Boolean);
+        WriteBoolean(value);
+    }
+
+    /// <summary>Writes a 32-bit argument of a recorded call, tagged with <paramref name="type"/>.</summary>
+    public void WriteArgument(int value, WireType type)
+    {
+        WriteByte((byte)type);
+        WriteInt32(value);
+    }
+
+    /// <summary>Writes a 64-bit argument of a recorded call, tagged with <paramref name="type"/>.</summary>
+    public void WriteArgument(long value, WireType type)
+    {
+        WriteByte((byte)type);
+        WriteInt64(value);
+    }
+
+    /// <summary>Writes a <see cref="double"/> argument of a recorded call, tagged.</summary>
+    public void WriteArgument(double value)
+    {
+        WriteByte((byte)WireType.Double);
+        WriteDouble(value);
+    }
+
+    /// <summary>Writes a string argument of a recorded call, tagged.</summary>
+    public void WriteArgument(string? value)
+    {
+        WriteByte((byte)WireType.String);
+        WriteString(value);
+    }
+
     /// <summary>Writes a UTF-8 string with a length prefix (null is written as length -1).</summary>
     public void WriteString(string? value)
     {

@@ -23,7 +23,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
     public IFaultInjector Faults { get; init; } = FaultInjector.None;
 
     /// <summary>Restores <paramref name="image"/> into <paramref name="child"/>, an empty PD (with an entrypoint, without sessions).</summary>
-    /// <exception cref="ImageFormatException">The image was recorded with another session schema.</exception>
+    /// <exception cref="ImageFormatException">The manifest is damaged, or a session state is corrupt or was recorded by a shape of its interface this build cannot read.</exception>
     /// <exception cref="RestoreException">Restore failed midway; what it created is gone again.</exception>
     public RestoreResult Restore(CheckpointImage image, ProtectionDomain child)
     {
@@ -31,9 +31,6 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
         ArgumentNullException.ThrowIfNull(child);
         var registry = Parent.Recorders ?? throw new RestoreException("the parent records no sessions (no RecorderRegistry): a restored child could not be checkpointed again");
         var manifest = image.Manifest;
-        ulong schema = SchemaId.Of(registry);
-        if (manifest.SchemaId != schema)
-            throw new ImageFormatException(ImageError.SchemaMismatch, manifest.Label, $"recorded with session schema {manifest.SchemaId:x16}, this build has {schema:x16}");
         if (Parent.SessionsOf(child).Count != 0)
             throw new RestoreException($"'{child.Label}' already has sessions; restore needs an empty child");
 

@@ -105,9 +105,9 @@ namespace Rtcr.TestServices
         public BucketState Capture()
         {
             var state = new BucketState();
-            var settings = new global::System.Collections.Generic.List<(long Order, BucketState.Setting Setting)>();
+            var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
             global::System.Collections.Generic.List<Created> objects;
-            using (_gate.Enter())
+            using (_gate.EnterToCapture())
             {
                 foreach (var setting in _settings) settings.Add((setting.Value.Order, new(setting.Key, setting.Value.Call)));
                 objects = new global::System.Collections.Generic.List<Created>(_objects.Values);
@@ -132,15 +132,15 @@ namespace Rtcr.TestServices
         }
 
         // Called inside the gate. A key keeps the position it was first set at; only its call is replaced.
-        private void Set(string key, BucketState.Call call)
+        private void Set(string key, global::Rtcr.Recording.StateCall call)
         {
             long order = _settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;
             _settings[key] = new KeyedSetting(order, call);
         }
 
-        private readonly record struct KeyedSetting(long Order, BucketState.Call Call);
+        private readonly record struct KeyedSetting(long Order, global::Rtcr.Recording.StateCall Call);
 
         // The recorded creation and, for objects that record calls themselves, their recorder.
-        private readonly record struct Created(BucketState.Creation Call, object? Recorder);
+        private readonly record struct Created(global::Rtcr.Recording.StateCreation Call, object? Recorder);
     }
 }

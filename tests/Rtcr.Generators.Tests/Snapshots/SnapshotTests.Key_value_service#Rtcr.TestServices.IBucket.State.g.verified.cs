@@ -9,155 +9,81 @@ namespace Rtcr.TestServices
     /// <c>Capture</c>, read back by the replayer.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class BucketState
+    public sealed partial class BucketState : global::Rtcr.Recording.RecordedState
     {
-        /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = 2120990587;
+        /// <summary>The recorded methods of <see cref="Rtcr.TestServices.IBucket"/>: what reading older states needs.</summary>
+        public static global::Rtcr.Recording.RecordedInterface Shape { get; } = new("Rtcr.TestServices.IBucket", "IBucket", [
+            new(1316564366, "Put", "Sets", "entry", "key", false, "void", null, 2, "string", "long"),
+            new(2, "Remove", "Unsets", "entry", "key", false, "void", null, 1, "string"),
+            new(1413978676, "Pin", "Sets", "slot", null, true, "int", null, 2, "double", "int"),
+            new(1435127855, "Cursor", "Creates", null, null, false, "global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.ICursor>", "global::Rtcr.TestServices.ICursor", 1, "byte")]);
 
-        /// <summary>The latest call per key, in the order the keys were first set.</summary>
-        public global::System.Collections.Generic.List<Setting> Settings { get; } = new();
-
-        /// <summary>The live objects created through this interface, in creation order.</summary>
-        public global::System.Collections.Generic.List<Creation> Objects { get; } = new();
-
-        /// <summary>What <see cref="Rtcr.TestServices.BucketHook"/> captured, or null before a capture.</summary>
-        public byte[]? HookState { get; set; }
-
-        /// <summary>Serializes the state (read back by <see cref="Read"/>).</summary>
-        public void Write(global::Rtcr.Recording.StateWriter writer)
-        {
-            writer.WriteInt32(Schema);
-            writer.WriteInt32(Settings.Count);
-            foreach (var setting in Settings)
-            {
-                writer.WriteString(setting.Key);
-                setting.Call.Write(writer);
-            }
-            writer.WriteInt32(Objects.Count);
-            foreach (var creation in Objects) creation.Write(writer);
-            writer.WriteBoolean(HookState is not null);
-            if (HookState is not null) writer.WriteBytes(HookState);
-        }
-
-        /// <summary>Reads a state written by <see cref="Write"/>.</summary>
-        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
+        /// <summary>Reads a state written by <see cref="Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
+        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
         public static BucketState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            global::Rtcr.Recording.StateFormat.ReadSchema(ref reader, Schema, "IBucket");
+            var layout = global::Rtcr.Recording.StateFormat.ReadObjectHeader(ref reader, Shape);
             var state = new BucketState();
-            int settings = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IBucket");
-            for (int i = 0; i < settings; i++)
-                state.Settings.Add(new Setting(reader.ReadRequiredString(), Call.ReadFrom(ref reader)));
-            int objects = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IBucket");
-            for (int i = 0; i < objects; i++)
-                state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IBucket"));
-            if (reader.ReadBoolean()) state.HookState = reader.ReadBytes().ToArray();
+            state.ReadBody(ref reader, layout, Shape, ParseCall, hasHook: true);
             return state;
         }
 
-        /// <summary>The canonical form of <see cref="Settings"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::Rtcr.Recording.StateFormat.Records(Settings, static setting => setting.Call.ToRecord(setting.Key));
-
-        /// <summary>The canonical form of <see cref="Objects"/>, in creation order.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::Rtcr.Recording.StateFormat.Records(Objects, static creation => creation.ToObjectRecord());
-
-        /// <summary>The latest call recorded under <paramref name="Key"/>.</summary>
-        public sealed record Setting(string Key, Call Call);
-
-        /// <summary>A recorded call of a method of <see cref="Rtcr.TestServices.IBucket"/>.</summary>
-        public abstract record Call
+        private static global::Rtcr.Recording.StateCall ParseCall(ref global::Rtcr.Recording.CallReader call) => call.WireId switch
         {
-            /// <summary>The method's name as declared.</summary>
-            public abstract string Method { get; }
-
-            /// <summary>The canonical form, recorded under <paramref name="key"/>.</summary>
-            public abstract global::Rtcr.Recording.RecordedCall ToRecord(string key);
-
-            internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
-
-            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
-            {
-                int method = reader.ReadInt32();
-                return method switch
-                {
-                    1316564366 => PutCall.Read(ref reader),
-                    1413978676 => PinCall.Read(ref reader),
-                    1435127855 => CursorCall.Read(ref reader),
-                    _ => throw new global::Rtcr.Recording.StateFormatException("unknown recorded method " + method + " of IBucket"),
-                };
-            }
-        }
-
-        /// <summary>A recorded <c>[Creates]</c> call and the object it created.</summary>
-        /// <param name="Badge">Badge of the created object when it was recorded.</param>
-        /// <param name="Sequence">Position among the client's recorded events.</param>
-        public abstract record Creation(long Badge, long Sequence) : Call
-        {
-            /// <summary>The canonical form of the created object.</summary>
-            public abstract global::Rtcr.Recording.ObjectRecord ToObjectRecord();
-        }
+            1316564366 => PutCall.Read(ref call.Named("Put")),
+            1413978676 => PinCall.Read(ref call.Named("Pin")),
+            1435127855 => CursorCall.Read(ref call.Named("Cursor")),
+            _ => throw call.Unknown(),
+        };
 
         /// <summary>A recorded call of <see cref="Rtcr.TestServices.IBucket.Put"/>.</summary>
-        public sealed record PutCall(string KeyArg, long Value) : Call
+        public sealed record PutCall(string KeyArg, long Value) : global::Rtcr.Recording.StateCall("Put", 1316564366, 2)
         {
             /// <inheritdoc />
-            public override string Method => "Put";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, new[] { global::Rtcr.Recording.RecordedCall.Render(KeyArg), global::Rtcr.Recording.RecordedCall.Render(Value) });
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
+            protected override void WriteArguments(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1316564366);
-                writer.WriteString(KeyArg);
-                writer.WriteInt64(Value);
+                writer.WriteArgument(KeyArg);
+                writer.WriteArgument(Value, global::Rtcr.Recording.WireType.Int64);
             }
 
-            internal static PutCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadRequiredString(), reader.ReadInt64());
+            /// <inheritdoc />
+            protected override string[] RenderArguments() => new[] { global::Rtcr.Recording.RecordedCall.Render(KeyArg), global::Rtcr.Recording.RecordedCall.Render(Value) };
+
+            internal static PutCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadRequiredString(), call.ReadInt64(global::Rtcr.Recording.WireType.Int64));
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.TestServices.IBucket.Pin"/>.</summary>
-        public sealed record PinCall(double Weight, int Slot) : Call
+        public sealed record PinCall(double Weight, int Slot) : global::Rtcr.Recording.StateCall("Pin", 1413978676, 2)
         {
             /// <inheritdoc />
-            public override string Method => "Pin";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, new[] { global::Rtcr.Recording.RecordedCall.Render(Weight), global::Rtcr.Recording.RecordedCall.Render(Slot) });
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
+            protected override void WriteArguments(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1413978676);
-                writer.WriteDouble(Weight);
-                writer.WriteInt32(Slot);
+                writer.WriteArgument(Weight);
+                writer.WriteArgument(Slot, global::Rtcr.Recording.WireType.Int32);
             }
 
-            internal static PinCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadDouble(), reader.ReadInt32());
+            /// <inheritdoc />
+            protected override string[] RenderArguments() => new[] { global::Rtcr.Recording.RecordedCall.Render(Weight), global::Rtcr.Recording.RecordedCall.Render(Slot) };
+
+            internal static PinCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadDouble(), call.ReadInt32(global::Rtcr.Recording.WireType.Int32));
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.TestServices.IBucket.Cursor"/>.</summary>
-        public sealed record CursorCall(byte Page, long Badge, long Sequence, global::Rtcr.TestServices.CursorState? Object) : Creation(Badge, Sequence)
+        public sealed record CursorCall(byte Page, long Badge, long Sequence, global::Rtcr.TestServices.CursorState? Object) : global::Rtcr.Recording.StateCreation("Cursor", 1435127855, 1, "ICursor", Badge, Sequence, nests: true)
         {
             /// <inheritdoc />
-            public override string Method => "Cursor";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, new[] { global::Rtcr.Recording.RecordedCall.Render(Page) });
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.ObjectRecord ToObjectRecord() => new(Badge, "ICursor", ToRecord("creates"), Object?.SettingRecords() ?? global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>(), Object?.ObjectRecords() ?? global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>());
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
+            protected override void WriteArguments(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1435127855);
-                writer.WriteInt32(Page);
-                writer.WriteInt64(Badge);
-                writer.WriteInt64(Sequence);
-                writer.WriteBoolean(Object is not null);
-                Object?.Write(writer);
+                writer.WriteArgument(Page, global::Rtcr.Recording.WireType.Byte);
             }
 
-            internal static CursorCall Read(ref global::Rtcr.Recording.StateReader reader) => new(unchecked((byte)reader.ReadInt32()), reader.ReadInt64(), reader.ReadInt64(), reader.ReadBoolean() ? global::Rtcr.TestServices.CursorState.Read(ref reader) : null);
+            /// <inheritdoc />
+            protected override string[] RenderArguments() => new[] { global::Rtcr.Recording.RecordedCall.Render(Page) };
+
+            /// <inheritdoc />
+            protected override global::Rtcr.Recording.RecordedState? Child => Object;
+
+            internal static CursorCall Read(ref global::Rtcr.Recording.CallReader call) => new(unchecked((byte)call.ReadInt32(global::Rtcr.Recording.WireType.Byte)), call.Rest().ReadInt64(), call.Rest().ReadInt64(), call.Rest().ReadBoolean() ? global::Rtcr.TestServices.CursorState.Read(ref call.Rest()) : null);
         }
     }
 }

@@ -62,8 +62,8 @@ namespace Rtcr.TestServices
         public CursorState Capture()
         {
             var state = new CursorState();
-            var settings = new global::System.Collections.Generic.List<(long Order, CursorState.Setting Setting)>();
-            using (_gate.Enter())
+            var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
+            using (_gate.EnterToCapture())
             {
                 if (_positionKeyOrder != 0)
                     settings.Add((_positionKeyOrder, new("position", new CursorState.SeekCall(_seekPosition, _seekStride, _seekDirection))));

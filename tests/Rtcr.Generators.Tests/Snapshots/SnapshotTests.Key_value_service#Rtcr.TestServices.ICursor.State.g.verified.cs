@@ -9,87 +9,43 @@ namespace Rtcr.TestServices
     /// <c>Capture</c>, read back by the replayer.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class CursorState
+    public sealed partial class CursorState : global::Rtcr.Recording.RecordedState
     {
-        /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = 2052648397;
+        /// <summary>The recorded methods of <see cref="Rtcr.TestServices.ICursor"/>: what reading older states needs.</summary>
+        public static global::Rtcr.Recording.RecordedInterface Shape { get; } = new("Rtcr.TestServices.ICursor", "ICursor", [
+            new(1467093969, "Seek", "Sets", "position", null, false, "void", null, 3, "ulong", "uint", "short")]);
 
-        /// <summary>The latest call per key, in the order the keys were first set.</summary>
-        public global::System.Collections.Generic.List<Setting> Settings { get; } = new();
-
-        /// <summary>Serializes the state (read back by <see cref="Read"/>).</summary>
-        public void Write(global::Rtcr.Recording.StateWriter writer)
-        {
-            writer.WriteInt32(Schema);
-            writer.WriteInt32(Settings.Count);
-            foreach (var setting in Settings)
-            {
-                writer.WriteString(setting.Key);
-                setting.Call.Write(writer);
-            }
-        }
-
-        /// <summary>Reads a state written by <see cref="Write"/>.</summary>
-        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
+        /// <summary>Reads a state written by <see cref="Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
+        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
         public static CursorState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            global::Rtcr.Recording.StateFormat.ReadSchema(ref reader, Schema, "ICursor");
+            var layout = global::Rtcr.Recording.StateFormat.ReadObjectHeader(ref reader, Shape);
             var state = new CursorState();
-            int settings = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "ICursor");
-            for (int i = 0; i < settings; i++)
-                state.Settings.Add(new Setting(reader.ReadRequiredString(), Call.ReadFrom(ref reader)));
+            state.ReadBody(ref reader, layout, Shape, ParseCall, hasHook: false);
             return state;
         }
 
-        /// <summary>The canonical form of <see cref="Settings"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::Rtcr.Recording.StateFormat.Records(Settings, static setting => setting.Call.ToRecord(setting.Key));
-
-        /// <summary>The canonical form of the created objects (this interface creates none).</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>();
-
-        /// <summary>The latest call recorded under <paramref name="Key"/>.</summary>
-        public sealed record Setting(string Key, Call Call);
-
-        /// <summary>A recorded call of a method of <see cref="Rtcr.TestServices.ICursor"/>.</summary>
-        public abstract record Call
+        private static global::Rtcr.Recording.StateCall ParseCall(ref global::Rtcr.Recording.CallReader call) => call.WireId switch
         {
-            /// <summary>The method's name as declared.</summary>
-            public abstract string Method { get; }
-
-            /// <summary>The canonical form, recorded under <paramref name="key"/>.</summary>
-            public abstract global::Rtcr.Recording.RecordedCall ToRecord(string key);
-
-            internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
-
-            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
-            {
-                int method = reader.ReadInt32();
-                return method switch
-                {
-                    1467093969 => SeekCall.Read(ref reader),
-                    _ => throw new global::Rtcr.Recording.StateFormatException("unknown recorded method " + method + " of ICursor"),
-                };
-            }
-        }
+            1467093969 => SeekCall.Read(ref call.Named("Seek")),
+            _ => throw call.Unknown(),
+        };
 
         /// <summary>A recorded call of <see cref="Rtcr.TestServices.ICursor.Seek"/>.</summary>
-        public sealed record SeekCall(ulong Position, uint Stride, short Direction) : Call
+        public sealed record SeekCall(ulong Position, uint Stride, short Direction) : global::Rtcr.Recording.StateCall("Seek", 1467093969, 3)
         {
             /// <inheritdoc />
-            public override string Method => "Seek";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, new[] { global::Rtcr.Recording.RecordedCall.Render(Position), global::Rtcr.Recording.RecordedCall.Render(Stride), global::Rtcr.Recording.RecordedCall.Render(Direction) });
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
+            protected override void WriteArguments(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1467093969);
-                writer.WriteInt64(unchecked((long)Position));
-                writer.WriteInt64(Stride);
-                writer.WriteInt32(Direction);
+                writer.WriteArgument(unchecked((long)Position), global::Rtcr.Recording.WireType.UInt64);
+                writer.WriteArgument(Stride, global::Rtcr.Recording.WireType.UInt32);
+                writer.WriteArgument(Direction, global::Rtcr.Recording.WireType.Int16);
             }
 
-            internal static SeekCall Read(ref global::Rtcr.Recording.StateReader reader) => new(unchecked((ulong)reader.ReadInt64()), unchecked((uint)reader.ReadInt64()), unchecked((short)reader.ReadInt32()));
+            /// <inheritdoc />
+            protected override string[] RenderArguments() => new[] { global::Rtcr.Recording.RecordedCall.Render(Position), global::Rtcr.Recording.RecordedCall.Render(Stride), global::Rtcr.Recording.RecordedCall.Render(Direction) };
+
+            internal static SeekCall Read(ref global::Rtcr.Recording.CallReader call) => new(unchecked((ulong)call.ReadInt64(global::Rtcr.Recording.WireType.UInt64)), unchecked((uint)call.ReadInt64(global::Rtcr.Recording.WireType.UInt32)), unchecked((short)call.ReadInt32(global::Rtcr.Recording.WireType.Int16)));
         }
     }
 }

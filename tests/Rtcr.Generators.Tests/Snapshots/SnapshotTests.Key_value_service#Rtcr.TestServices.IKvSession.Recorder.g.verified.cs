@@ -185,9 +185,9 @@ namespace Rtcr.TestServices
         public KvSessionState Capture()
         {
             var state = new KvSessionState(_args);
-            var settings = new global::System.Collections.Generic.List<(long Order, KvSessionState.Setting Setting)>();
+            var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
             global::System.Collections.Generic.List<Created> objects;
-            using (_gate.Enter())
+            using (_gate.EnterToCapture())
             {
                 state.UpgradedRam = _upgradedRam;
                 state.UpgradedCaps = _upgradedCaps;
@@ -221,6 +221,6 @@ namespace Rtcr.TestServices
         global::Rtcr.Recording.ISessionState global::Rtcr.Recording.ISessionRecorder.Capture() => Capture();
 
         // The recorded creation and, for objects that record calls themselves, their recorder.
-        private readonly record struct Created(KvSessionState.Creation Call, object? Recorder);
+        private readonly record struct Created(global::Rtcr.Recording.StateCreation Call, object? Recorder);
     }
 }

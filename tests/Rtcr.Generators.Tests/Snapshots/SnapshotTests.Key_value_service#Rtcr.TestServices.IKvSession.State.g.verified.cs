@@ -9,228 +9,131 @@ namespace Rtcr.TestServices
     /// <c>Capture</c>, read back by the replayer.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class KvSessionState : global::Rtcr.Recording.ISessionState
+    public sealed partial class KvSessionState : global::Rtcr.Recording.RecordedSessionState
     {
-        /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = -1686587215;
+        /// <summary>The recorded methods of <see cref="Rtcr.TestServices.IKvSession"/>: what reading older states needs.</summary>
+        public static global::Rtcr.Recording.RecordedInterface Shape { get; } = new("Rtcr.TestServices.IKvSession", "IKvSession", [
+            new(847229247, "CreateBucket", "Creates", null, null, false, "global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.IBucket>", "global::Rtcr.TestServices.IBucket", 2, "string", "int"),
+            new(2, "DropBucket", "Destroys", null, null, false, "void", null, 1, "global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.IBucket>"),
+            new(2021872691, "Tag", "Creates", null, null, false, "global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.ITag>", null, 1, "string?"),
+            new(151600524, "SetMode", "Sets", "mode", null, false, "void", null, 1, "global::Rtcr.TestServices.Mode"),
+            new(1043244830, "SetLimit", "Sets", "limit", null, false, "void", null, 2, "long", "bool"),
+            new(599483393, "ClearLimit", "Sets", "limit", null, false, "void", null, 0),
+            new(1199734649, "Primary", "Sets", "primary", null, false, "void", null, 1, "global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.IBucket>"),
+            new(8, "NoPrimary", "Unsets", "primary", null, false, "void", null, 0),
+            new(10, "Upgrade", "Upgrade", null, null, false, "void", null, 2, "long", "long")]);
 
         /// <summary>Creates an empty state of a session created with <paramref name="args"/>.</summary>
-        public KvSessionState(global::Rtcr.Services.SessionArgs args) => Args = args;
+        public KvSessionState(global::Rtcr.Services.SessionArgs args) : base(args) { }
 
         /// <inheritdoc />
-        public string Service => "KV";
+        public override string Service => "KV";
 
-        /// <inheritdoc />
-        public global::Rtcr.Services.SessionArgs Args { get; }
-
-        /// <summary>RAM quota added by upgrades since the session was created.</summary>
-        public long UpgradedRam { get; set; }
-
-        /// <summary>Capability quota added by upgrades since the session was created.</summary>
-        public long UpgradedCaps { get; set; }
-
-        /// <summary>The latest call per key, in the order the keys were first set.</summary>
-        public global::System.Collections.Generic.List<Setting> Settings { get; } = new();
-
-        /// <summary>The live objects created through this interface, in creation order.</summary>
-        public global::System.Collections.Generic.List<Creation> Objects { get; } = new();
-
-        /// <inheritdoc />
-        public void Write(global::Rtcr.Recording.StateWriter writer)
-        {
-            global::Rtcr.Recording.StateFormat.WriteSessionHeader(writer, Service, Schema, Args, UpgradedRam, UpgradedCaps);
-            writer.WriteInt32(Settings.Count);
-            foreach (var setting in Settings)
-            {
-                writer.WriteString(setting.Key);
-                setting.Call.Write(writer);
-            }
-            writer.WriteInt32(Objects.Count);
-            foreach (var creation in Objects) creation.Write(writer);
-        }
-
-        /// <summary>Reads a state written by <see cref="Write"/>.</summary>
-        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
+        /// <summary>Reads a state written by <see cref="Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
+        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
         public static KvSessionState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            var args = global::Rtcr.Recording.StateFormat.ReadSessionHeader(ref reader, "KV", Schema, "IKvSession", out long upgradedRam, out long upgradedCaps);
+            var args = global::Rtcr.Recording.StateFormat.ReadSessionHeader(ref reader, "KV", Shape, out long upgradedRam, out long upgradedCaps, out var layout);
             var state = new KvSessionState(args) { UpgradedRam = upgradedRam, UpgradedCaps = upgradedCaps };
-            int settings = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IKvSession");
-            for (int i = 0; i < settings; i++)
-                state.Settings.Add(new Setting(reader.ReadRequiredString(), Call.ReadFrom(ref reader)));
-            int objects = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IKvSession");
-            for (int i = 0; i < objects; i++)
-                state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IKvSession"));
+            state.ReadBody(ref reader, layout, Shape, ParseCall, hasHook: false);
             return state;
         }
 
-        /// <inheritdoc />
-        public global::Rtcr.Recording.SessionRecord ToRecord() => new(Service, Args, UpgradedRam, UpgradedCaps, SettingRecords(), ObjectRecords());
-
-        /// <summary>The canonical form of <see cref="Settings"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::Rtcr.Recording.StateFormat.Records(Settings, static setting => setting.Call.ToRecord(setting.Key));
-
-        /// <summary>The canonical form of <see cref="Objects"/>, in creation order.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::Rtcr.Recording.StateFormat.Records(Objects, static creation => creation.ToObjectRecord());
-
-        /// <summary>The latest call recorded under <paramref name="Key"/>.</summary>
-        public sealed record Setting(string Key, Call Call);
-
-        /// <summary>A recorded call of a method of <see cref="Rtcr.TestServices.IKvSession"/>.</summary>
-        public abstract record Call
+        private static global::Rtcr.Recording.StateCall ParseCall(ref global::Rtcr.Recording.CallReader call) => call.WireId switch
         {
-            /// <summary>The method's name as declared.</summary>
-            public abstract string Method { get; }
-
-            /// <summary>The canonical form, recorded under <paramref name="key"/>.</summary>
-            public abstract global::Rtcr.Recording.RecordedCall ToRecord(string key);
-
-            internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
-
-            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
-            {
-                int method = reader.ReadInt32();
-                return method switch
-                {
-                    847229247 => CreateBucketCall.Read(ref reader),
-                    2021872691 => TagCall.Read(ref reader),
-                    151600524 => SetModeCall.Read(ref reader),
-                    1043244830 => SetLimitCall.Read(ref reader),
-                    599483393 => ClearLimitCall.Read(ref reader),
-                    1199734649 => PrimaryCall.Read(ref reader),
-                    _ => throw new global::Rtcr.Recording.StateFormatException("unknown recorded method " + method + " of IKvSession"),
-                };
-            }
-        }
-
-        /// <summary>A recorded <c>[Creates]</c> call and the object it created.</summary>
-        /// <param name="Badge">Badge of the created object when it was recorded.</param>
-        /// <param name="Sequence">Position among the client's recorded events.</param>
-        public abstract record Creation(long Badge, long Sequence) : Call
-        {
-            /// <summary>The canonical form of the created object.</summary>
-            public abstract global::Rtcr.Recording.ObjectRecord ToObjectRecord();
-        }
+            847229247 => CreateBucketCall.Read(ref call.Named("CreateBucket")),
+            2021872691 => TagCall.Read(ref call.Named("Tag")),
+            151600524 => SetModeCall.Read(ref call.Named("SetMode")),
+            1043244830 => SetLimitCall.Read(ref call.Named("SetLimit")),
+            599483393 => ClearLimitCall.Read(ref call.Named("ClearLimit")),
+            1199734649 => PrimaryCall.Read(ref call.Named("Primary")),
+            _ => throw call.Unknown(),
+        };
 
         /// <summary>A recorded call of <see cref="Rtcr.TestServices.IKvSession.CreateBucket"/>.</summary>
-        public sealed record CreateBucketCall(string Name, int Capacity, long Badge, long Sequence, global::Rtcr.TestServices.BucketState? Object) : Creation(Badge, Sequence)
+        public sealed record CreateBucketCall(string Name, int Capacity, long Badge, long Sequence, global::Rtcr.TestServices.BucketState? Object) : global::Rtcr.Recording.StateCreation("CreateBucket", 847229247, 2, "IBucket", Badge, Sequence, nests: true)
         {
             /// <inheritdoc />
-            public override string Method => "CreateBucket";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, new[] { global::Rtcr.Recording.RecordedCall.Render(Name), global::Rtcr.Recording.RecordedCall.Render(Capacity) });
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.ObjectRecord ToObjectRecord() => new(Badge, "IBucket", ToRecord("creates"), Object?.SettingRecords() ?? global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>(), Object?.ObjectRecords() ?? global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>());
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
+            protected override void WriteArguments(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(847229247);
-                writer.WriteString(Name);
-                writer.WriteInt32(Capacity);
-                writer.WriteInt64(Badge);
-                writer.WriteInt64(Sequence);
-                writer.WriteBoolean(Object is not null);
-                Object?.Write(writer);
+                writer.WriteArgument(Name);
+                writer.WriteArgument(Capacity, global::Rtcr.Recording.WireType.Int32);
             }
 
-            internal static CreateBucketCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadRequiredString(), reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadBoolean() ? global::Rtcr.TestServices.BucketState.Read(ref reader) : null);
+            /// <inheritdoc />
+            protected override string[] RenderArguments() => new[] { global::Rtcr.Recording.RecordedCall.Render(Name), global::Rtcr.Recording.RecordedCall.Render(Capacity) };
+
+            /// <inheritdoc />
+            protected override global::Rtcr.Recording.RecordedState? Child => Object;
+
+            internal static CreateBucketCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadRequiredString(), call.ReadInt32(global::Rtcr.Recording.WireType.Int32), call.Rest().ReadInt64(), call.Rest().ReadInt64(), call.Rest().ReadBoolean() ? global::Rtcr.TestServices.BucketState.Read(ref call.Rest()) : null);
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.TestServices.IKvSession.Tag"/>.</summary>
-        public sealed record TagCall(string? Label, long Badge, long Sequence) : Creation(Badge, Sequence)
+        public sealed record TagCall(string? Label, long Badge, long Sequence) : global::Rtcr.Recording.StateCreation("Tag", 2021872691, 1, "ITag", Badge, Sequence)
         {
             /// <inheritdoc />
-            public override string Method => "Tag";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, new[] { global::Rtcr.Recording.RecordedCall.Render(Label) });
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.ObjectRecord ToObjectRecord() => new(Badge, "ITag", ToRecord("creates"), global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>(), global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>());
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
+            protected override void WriteArguments(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(2021872691);
-                writer.WriteString(Label);
-                writer.WriteInt64(Badge);
-                writer.WriteInt64(Sequence);
+                writer.WriteArgument(Label);
             }
 
-            internal static TagCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadString(), reader.ReadInt64(), reader.ReadInt64());
+            /// <inheritdoc />
+            protected override string[] RenderArguments() => new[] { global::Rtcr.Recording.RecordedCall.Render(Label) };
+
+            internal static TagCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadString(), call.Rest().ReadInt64(), call.Rest().ReadInt64());
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.TestServices.IKvSession.SetMode"/>.</summary>
-        public sealed record SetModeCall(global::Rtcr.TestServices.Mode Mode) : Call
+        public sealed record SetModeCall(global::Rtcr.TestServices.Mode Mode) : global::Rtcr.Recording.StateCall("SetMode", 151600524, 1)
         {
             /// <inheritdoc />
-            public override string Method => "SetMode";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, new[] { global::Rtcr.Recording.RecordedCall.Render(Mode) });
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
+            protected override void WriteArguments(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(151600524);
-                writer.WriteInt64(unchecked((long)Mode));
+                writer.WriteArgument(unchecked((long)Mode), global::Rtcr.Recording.WireType.Enum);
             }
 
-            internal static SetModeCall Read(ref global::Rtcr.Recording.StateReader reader) => new(unchecked((global::Rtcr.TestServices.Mode)reader.ReadInt64()));
+            /// <inheritdoc />
+            protected override string[] RenderArguments() => new[] { global::Rtcr.Recording.RecordedCall.Render(Mode) };
+
+            internal static SetModeCall Read(ref global::Rtcr.Recording.CallReader call) => new(unchecked((global::Rtcr.TestServices.Mode)call.ReadInt64(global::Rtcr.Recording.WireType.Enum)));
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.TestServices.IKvSession.SetLimit"/>.</summary>
-        public sealed record SetLimitCall(long Bytes, bool Hard) : Call
+        public sealed record SetLimitCall(long Bytes, bool Hard) : global::Rtcr.Recording.StateCall("SetLimit", 1043244830, 2)
         {
             /// <inheritdoc />
-            public override string Method => "SetLimit";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, new[] { global::Rtcr.Recording.RecordedCall.Render(Bytes), global::Rtcr.Recording.RecordedCall.Render(Hard) });
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
+            protected override void WriteArguments(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1043244830);
-                writer.WriteInt64(Bytes);
-                writer.WriteBoolean(Hard);
+                writer.WriteArgument(Bytes, global::Rtcr.Recording.WireType.Int64);
+                writer.WriteArgument(Hard);
             }
 
-            internal static SetLimitCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64(), reader.ReadBoolean());
+            /// <inheritdoc />
+            protected override string[] RenderArguments() => new[] { global::Rtcr.Recording.RecordedCall.Render(Bytes), global::Rtcr.Recording.RecordedCall.Render(Hard) };
+
+            internal static SetLimitCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadInt64(global::Rtcr.Recording.WireType.Int64), call.ReadBoolean());
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.TestServices.IKvSession.ClearLimit"/>.</summary>
-        public sealed record ClearLimitCall() : Call
+        public sealed record ClearLimitCall() : global::Rtcr.Recording.StateCall("ClearLimit", 599483393, 0)
         {
-            /// <inheritdoc />
-            public override string Method => "ClearLimit";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, global::System.Array.Empty<string>());
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
-            {
-                writer.WriteInt32(599483393);
-            }
-
-            internal static ClearLimitCall Read(ref global::Rtcr.Recording.StateReader reader) => new();
+            internal static ClearLimitCall Read(ref global::Rtcr.Recording.CallReader call) => new();
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.TestServices.IKvSession.Primary"/>; capabilities by badge.</summary>
-        public sealed record PrimaryCall(long Bucket) : Call
+        public sealed record PrimaryCall(long Bucket) : global::Rtcr.Recording.StateCall("Primary", 1199734649, 1)
         {
             /// <inheritdoc />
-            public override string Method => "Primary";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, new[] { global::Rtcr.Recording.RecordedCall.RenderCap(Bucket) });
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
+            protected override void WriteArguments(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(1199734649);
-                writer.WriteInt64(Bucket);
+                writer.WriteArgument(Bucket, global::Rtcr.Recording.WireType.Capability);
             }
 
-            internal static PrimaryCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64());
+            /// <inheritdoc />
+            protected override string[] RenderArguments() => new[] { global::Rtcr.Recording.RecordedCall.RenderCap(Bucket) };
+
+            internal static PrimaryCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadInt64(global::Rtcr.Recording.WireType.Capability));
         }
     }
 }

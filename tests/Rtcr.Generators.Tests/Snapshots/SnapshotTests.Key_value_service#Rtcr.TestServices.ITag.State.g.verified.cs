@@ -9,30 +9,24 @@ namespace Rtcr.TestServices
     /// <c>Capture</c>, read back by the replayer.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class TagState
+    public sealed partial class TagState : global::Rtcr.Recording.RecordedState
     {
-        /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = 1438520147;
+        /// <summary>The recorded methods of <see cref="Rtcr.TestServices.ITag"/>: what reading older states needs.</summary>
+        public static global::Rtcr.Recording.RecordedInterface Shape { get; } = new("Rtcr.TestServices.ITag", "ITag", []);
 
-        /// <summary>Serializes the state (read back by <see cref="Read"/>).</summary>
-        public void Write(global::Rtcr.Recording.StateWriter writer)
-        {
-            writer.WriteInt32(Schema);
-        }
-
-        /// <summary>Reads a state written by <see cref="Write"/>.</summary>
-        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
+        /// <summary>Reads a state written by <see cref="Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
+        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
         public static TagState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            global::Rtcr.Recording.StateFormat.ReadSchema(ref reader, Schema, "ITag");
+            var layout = global::Rtcr.Recording.StateFormat.ReadObjectHeader(ref reader, Shape);
             var state = new TagState();
+            state.ReadBody(ref reader, layout, Shape, ParseCall, hasHook: false);
             return state;
         }
 
-        /// <summary>The canonical form of the recorded settings (this interface records none).</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>();
-
-        /// <summary>The canonical form of the created objects (this interface creates none).</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>();
+        private static global::Rtcr.Recording.StateCall ParseCall(ref global::Rtcr.Recording.CallReader call) => call.WireId switch
+        {
+            _ => throw call.Unknown(),
+        };
     }
 }

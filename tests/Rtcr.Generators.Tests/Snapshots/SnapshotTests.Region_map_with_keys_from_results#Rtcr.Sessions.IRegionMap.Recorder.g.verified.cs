@@ -103,9 +103,9 @@ namespace Rtcr.Sessions
         public RegionMapRecordedState Capture()
         {
             var state = new RegionMapRecordedState();
-            var settings = new global::System.Collections.Generic.List<(long Order, RegionMapRecordedState.Setting Setting)>();
+            var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
             global::System.Collections.Generic.List<Created> objects;
-            using (_gate.Enter())
+            using (_gate.EnterToCapture())
             {
                 if (_faultHandlerKeyOrder != 0)
                     settings.Add((_faultHandlerKeyOrder, new("fault_handler", new RegionMapRecordedState.FaultHandlerCall(_faultHandlerHandler))));
@@ -120,15 +120,15 @@ namespace Rtcr.Sessions
         }
 
         // Called inside the gate. A key keeps the position it was first set at; only its call is replaced.
-        private void Set(string key, RegionMapRecordedState.Call call)
+        private void Set(string key, global::Rtcr.Recording.StateCall call)
         {
             long order = _settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;
             _settings[key] = new KeyedSetting(order, call);
         }
 
-        private readonly record struct KeyedSetting(long Order, RegionMapRecordedState.Call Call);
+        private readonly record struct KeyedSetting(long Order, global::Rtcr.Recording.StateCall Call);
 
         // The recorded creation and, for objects that record calls themselves, their recorder.
-        private readonly record struct Created(RegionMapRecordedState.Creation Call, object? Recorder);
+        private readonly record struct Created(global::Rtcr.Recording.StateCreation Call, object? Recorder);
     }
 }

@@ -9,149 +9,72 @@ namespace Rtcr.Sessions
     /// <c>Capture</c>, read back by the replayer.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class RegionMapRecordedState
+    public sealed partial class RegionMapRecordedState : global::Rtcr.Recording.RecordedState
     {
-        /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = 1189474948;
+        /// <summary>The recorded methods of <see cref="Rtcr.Sessions.IRegionMap"/>: what reading older states needs.</summary>
+        public static global::Rtcr.Recording.RecordedInterface Shape { get; } = new("Rtcr.Sessions.IRegionMap", "IRegionMap", [
+            new(145305188, "Attach", "Sets", "region", null, true, "long", null, 6, "global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace>", "long", "long", "long", "bool", "bool"),
+            new(2, "Detach", "Unsets", "region", "at", false, "void", null, 1, "long"),
+            new(746292313, "FaultHandler", "Sets", "fault_handler", null, false, "void", null, 1, "global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.ISignalContext>"),
+            new(207517317, "Dataspace", "Creates", null, null, false, "global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace>", null, 0)]);
 
-        /// <summary>The latest call per key, in the order the keys were first set.</summary>
-        public global::System.Collections.Generic.List<Setting> Settings { get; } = new();
-
-        /// <summary>The live objects created through this interface, in creation order.</summary>
-        public global::System.Collections.Generic.List<Creation> Objects { get; } = new();
-
-        /// <summary>Serializes the state (read back by <see cref="Read"/>).</summary>
-        public void Write(global::Rtcr.Recording.StateWriter writer)
-        {
-            writer.WriteInt32(Schema);
-            writer.WriteInt32(Settings.Count);
-            foreach (var setting in Settings)
-            {
-                writer.WriteString(setting.Key);
-                setting.Call.Write(writer);
-            }
-            writer.WriteInt32(Objects.Count);
-            foreach (var creation in Objects) creation.Write(writer);
-        }
-
-        /// <summary>Reads a state written by <see cref="Write"/>.</summary>
-        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
+        /// <summary>Reads a state written by <see cref="Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
+        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
         public static RegionMapRecordedState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            global::Rtcr.Recording.StateFormat.ReadSchema(ref reader, Schema, "IRegionMap");
+            var layout = global::Rtcr.Recording.StateFormat.ReadObjectHeader(ref reader, Shape);
             var state = new RegionMapRecordedState();
-            int settings = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IRegionMap");
-            for (int i = 0; i < settings; i++)
-                state.Settings.Add(new Setting(reader.ReadRequiredString(), Call.ReadFrom(ref reader)));
-            int objects = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IRegionMap");
-            for (int i = 0; i < objects; i++)
-                state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IRegionMap"));
+            state.ReadBody(ref reader, layout, Shape, ParseCall, hasHook: false);
             return state;
         }
 
-        /// <summary>The canonical form of <see cref="Settings"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::Rtcr.Recording.StateFormat.Records(Settings, static setting => setting.Call.ToRecord(setting.Key));
-
-        /// <summary>The canonical form of <see cref="Objects"/>, in creation order.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::Rtcr.Recording.StateFormat.Records(Objects, static creation => creation.ToObjectRecord());
-
-        /// <summary>The latest call recorded under <paramref name="Key"/>.</summary>
-        public sealed record Setting(string Key, Call Call);
-
-        /// <summary>A recorded call of a method of <see cref="Rtcr.Sessions.IRegionMap"/>.</summary>
-        public abstract record Call
+        private static global::Rtcr.Recording.StateCall ParseCall(ref global::Rtcr.Recording.CallReader call) => call.WireId switch
         {
-            /// <summary>The method's name as declared.</summary>
-            public abstract string Method { get; }
-
-            /// <summary>The canonical form, recorded under <paramref name="key"/>.</summary>
-            public abstract global::Rtcr.Recording.RecordedCall ToRecord(string key);
-
-            internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
-
-            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
-            {
-                int method = reader.ReadInt32();
-                return method switch
-                {
-                    145305188 => AttachCall.Read(ref reader),
-                    746292313 => FaultHandlerCall.Read(ref reader),
-                    207517317 => DataspaceCall.Read(ref reader),
-                    _ => throw new global::Rtcr.Recording.StateFormatException("unknown recorded method " + method + " of IRegionMap"),
-                };
-            }
-        }
-
-        /// <summary>A recorded <c>[Creates]</c> call and the object it created.</summary>
-        /// <param name="Badge">Badge of the created object when it was recorded.</param>
-        /// <param name="Sequence">Position among the client's recorded events.</param>
-        public abstract record Creation(long Badge, long Sequence) : Call
-        {
-            /// <summary>The canonical form of the created object.</summary>
-            public abstract global::Rtcr.Recording.ObjectRecord ToObjectRecord();
-        }
+            145305188 => AttachCall.Read(ref call.Named("Attach")),
+            746292313 => FaultHandlerCall.Read(ref call.Named("FaultHandler")),
+            207517317 => DataspaceCall.Read(ref call.Named("Dataspace")),
+            _ => throw call.Unknown(),
+        };
 
         /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRegionMap.Attach"/>; capabilities by badge.</summary>
-        public sealed record AttachCall(long Dataspace, long Size, long Offset, long At, bool Writable, bool Executable) : Call
+        public sealed record AttachCall(long Dataspace, long Size, long Offset, long At, bool Writable, bool Executable) : global::Rtcr.Recording.StateCall("Attach", 145305188, 6)
         {
             /// <inheritdoc />
-            public override string Method => "Attach";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, new[] { global::Rtcr.Recording.RecordedCall.RenderCap(Dataspace), global::Rtcr.Recording.RecordedCall.Render(Size), global::Rtcr.Recording.RecordedCall.Render(Offset), global::Rtcr.Recording.RecordedCall.Render(At), global::Rtcr.Recording.RecordedCall.Render(Writable), global::Rtcr.Recording.RecordedCall.Render(Executable) });
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
+            protected override void WriteArguments(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(145305188);
-                writer.WriteInt64(Dataspace);
-                writer.WriteInt64(Size);
-                writer.WriteInt64(Offset);
-                writer.WriteInt64(At);
-                writer.WriteBoolean(Writable);
-                writer.WriteBoolean(Executable);
+                writer.WriteArgument(Dataspace, global::Rtcr.Recording.WireType.Capability);
+                writer.WriteArgument(Size, global::Rtcr.Recording.WireType.Int64);
+                writer.WriteArgument(Offset, global::Rtcr.Recording.WireType.Int64);
+                writer.WriteArgument(At, global::Rtcr.Recording.WireType.Int64);
+                writer.WriteArgument(Writable);
+                writer.WriteArgument(Executable);
             }
 
-            internal static AttachCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadBoolean(), reader.ReadBoolean());
+            /// <inheritdoc />
+            protected override string[] RenderArguments() => new[] { global::Rtcr.Recording.RecordedCall.RenderCap(Dataspace), global::Rtcr.Recording.RecordedCall.Render(Size), global::Rtcr.Recording.RecordedCall.Render(Offset), global::Rtcr.Recording.RecordedCall.Render(At), global::Rtcr.Recording.RecordedCall.Render(Writable), global::Rtcr.Recording.RecordedCall.Render(Executable) };
+
+            internal static AttachCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadInt64(global::Rtcr.Recording.WireType.Capability), call.ReadInt64(global::Rtcr.Recording.WireType.Int64), call.ReadInt64(global::Rtcr.Recording.WireType.Int64), call.ReadInt64(global::Rtcr.Recording.WireType.Int64), call.ReadBoolean(), call.ReadBoolean());
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRegionMap.FaultHandler"/>; capabilities by badge.</summary>
-        public sealed record FaultHandlerCall(long Handler) : Call
+        public sealed record FaultHandlerCall(long Handler) : global::Rtcr.Recording.StateCall("FaultHandler", 746292313, 1)
         {
             /// <inheritdoc />
-            public override string Method => "FaultHandler";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, new[] { global::Rtcr.Recording.RecordedCall.RenderCap(Handler) });
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
+            protected override void WriteArguments(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(746292313);
-                writer.WriteInt64(Handler);
+                writer.WriteArgument(Handler, global::Rtcr.Recording.WireType.Capability);
             }
 
-            internal static FaultHandlerCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64());
+            /// <inheritdoc />
+            protected override string[] RenderArguments() => new[] { global::Rtcr.Recording.RecordedCall.RenderCap(Handler) };
+
+            internal static FaultHandlerCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadInt64(global::Rtcr.Recording.WireType.Capability));
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRegionMap.Dataspace"/>.</summary>
-        public sealed record DataspaceCall(long Badge, long Sequence) : Creation(Badge, Sequence)
+        public sealed record DataspaceCall(long Badge, long Sequence) : global::Rtcr.Recording.StateCreation("Dataspace", 207517317, 0, "IDataspace", Badge, Sequence)
         {
-            /// <inheritdoc />
-            public override string Method => "Dataspace";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, global::System.Array.Empty<string>());
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.ObjectRecord ToObjectRecord() => new(Badge, "IDataspace", ToRecord("creates"), global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>(), global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>());
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
-            {
-                writer.WriteInt32(207517317);
-                writer.WriteInt64(Badge);
-                writer.WriteInt64(Sequence);
-            }
-
-            internal static DataspaceCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64(), reader.ReadInt64());
+            internal static DataspaceCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.Rest().ReadInt64(), call.Rest().ReadInt64());
         }
     }
 }

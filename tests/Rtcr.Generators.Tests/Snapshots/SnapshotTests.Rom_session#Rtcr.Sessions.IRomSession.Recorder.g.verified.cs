@@ -83,9 +83,9 @@ namespace Rtcr.Sessions
         public RomSessionState Capture()
         {
             var state = new RomSessionState(_args);
-            var settings = new global::System.Collections.Generic.List<(long Order, RomSessionState.Setting Setting)>();
+            var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
             global::System.Collections.Generic.List<Created> objects;
-            using (_gate.Enter())
+            using (_gate.EnterToCapture())
             {
                 if (_sighKeyOrder != 0)
                     settings.Add((_sighKeyOrder, new("sigh", new RomSessionState.SighCall(_sighHandler))));
@@ -101,6 +101,6 @@ namespace Rtcr.Sessions
         global::Rtcr.Recording.ISessionState global::Rtcr.Recording.ISessionRecorder.Capture() => Capture();
 
         // The recorded creation and, for objects that record calls themselves, their recorder.
-        private readonly record struct Created(RomSessionState.Creation Call, object? Recorder);
+        private readonly record struct Created(global::Rtcr.Recording.StateCreation Call, object? Recorder);
     }
 }

@@ -9,143 +9,55 @@ namespace Rtcr.Sessions
     /// <c>Capture</c>, read back by the replayer.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class RomSessionState : global::Rtcr.Recording.ISessionState
+    public sealed partial class RomSessionState : global::Rtcr.Recording.RecordedSessionState
     {
-        /// <summary>Hash of the recorded shape of the interface; a state of another shape is rejected when read.</summary>
-        public const int Schema = -2121851287;
+        /// <summary>The recorded methods of <see cref="Rtcr.Sessions.IRomSession"/>: what reading older states needs.</summary>
+        public static global::Rtcr.Recording.RecordedInterface Shape { get; } = new("Rtcr.Sessions.IRomSession", "IRomSession", [
+            new(207517317, "Dataspace", "Creates", null, null, false, "global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace>", null, 0),
+            new(224607646, "Sigh", "Sets", "sigh", null, false, "void", null, 1, "global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.ISignalContext>")]);
 
         /// <summary>Creates an empty state of a session created with <paramref name="args"/>.</summary>
-        public RomSessionState(global::Rtcr.Services.SessionArgs args) => Args = args;
+        public RomSessionState(global::Rtcr.Services.SessionArgs args) : base(args) { }
 
         /// <inheritdoc />
-        public string Service => "ROM";
+        public override string Service => "ROM";
 
-        /// <inheritdoc />
-        public global::Rtcr.Services.SessionArgs Args { get; }
-
-        /// <summary>RAM quota added by upgrades since the session was created.</summary>
-        public long UpgradedRam { get; set; }
-
-        /// <summary>Capability quota added by upgrades since the session was created.</summary>
-        public long UpgradedCaps { get; set; }
-
-        /// <summary>The latest call per key, in the order the keys were first set.</summary>
-        public global::System.Collections.Generic.List<Setting> Settings { get; } = new();
-
-        /// <summary>The live objects created through this interface, in creation order.</summary>
-        public global::System.Collections.Generic.List<Creation> Objects { get; } = new();
-
-        /// <inheritdoc />
-        public void Write(global::Rtcr.Recording.StateWriter writer)
-        {
-            global::Rtcr.Recording.StateFormat.WriteSessionHeader(writer, Service, Schema, Args, UpgradedRam, UpgradedCaps);
-            writer.WriteInt32(Settings.Count);
-            foreach (var setting in Settings)
-            {
-                writer.WriteString(setting.Key);
-                setting.Call.Write(writer);
-            }
-            writer.WriteInt32(Objects.Count);
-            foreach (var creation in Objects) creation.Write(writer);
-        }
-
-        /// <summary>Reads a state written by <see cref="Write"/>.</summary>
-        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of another service or shape.</exception>
+        /// <summary>Reads a state written by <see cref="Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
+        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
         public static RomSessionState Read(ref global::Rtcr.Recording.StateReader reader)
         {
-            var args = global::Rtcr.Recording.StateFormat.ReadSessionHeader(ref reader, "ROM", Schema, "IRomSession", out long upgradedRam, out long upgradedCaps);
+            var args = global::Rtcr.Recording.StateFormat.ReadSessionHeader(ref reader, "ROM", Shape, out long upgradedRam, out long upgradedCaps, out var layout);
             var state = new RomSessionState(args) { UpgradedRam = upgradedRam, UpgradedCaps = upgradedCaps };
-            int settings = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IRomSession");
-            for (int i = 0; i < settings; i++)
-                state.Settings.Add(new Setting(reader.ReadRequiredString(), Call.ReadFrom(ref reader)));
-            int objects = global::Rtcr.Recording.StateFormat.ReadCount(ref reader, "IRomSession");
-            for (int i = 0; i < objects; i++)
-                state.Objects.Add(Call.ReadFrom(ref reader) as Creation ?? throw new global::Rtcr.Recording.StateFormatException("a recorded object was not created by a [Creates] method of IRomSession"));
+            state.ReadBody(ref reader, layout, Shape, ParseCall, hasHook: false);
             return state;
         }
 
-        /// <inheritdoc />
-        public global::Rtcr.Recording.SessionRecord ToRecord() => new(Service, Args, UpgradedRam, UpgradedCaps, SettingRecords(), ObjectRecords());
-
-        /// <summary>The canonical form of <see cref="Settings"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.RecordedCall> SettingRecords() => global::Rtcr.Recording.StateFormat.Records(Settings, static setting => setting.Call.ToRecord(setting.Key));
-
-        /// <summary>The canonical form of <see cref="Objects"/>, in creation order.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::Rtcr.Recording.ObjectRecord> ObjectRecords() => global::Rtcr.Recording.StateFormat.Records(Objects, static creation => creation.ToObjectRecord());
-
-        /// <summary>The latest call recorded under <paramref name="Key"/>.</summary>
-        public sealed record Setting(string Key, Call Call);
-
-        /// <summary>A recorded call of a method of <see cref="Rtcr.Sessions.IRomSession"/>.</summary>
-        public abstract record Call
+        private static global::Rtcr.Recording.StateCall ParseCall(ref global::Rtcr.Recording.CallReader call) => call.WireId switch
         {
-            /// <summary>The method's name as declared.</summary>
-            public abstract string Method { get; }
-
-            /// <summary>The canonical form, recorded under <paramref name="key"/>.</summary>
-            public abstract global::Rtcr.Recording.RecordedCall ToRecord(string key);
-
-            internal abstract void Write(global::Rtcr.Recording.StateWriter writer);
-
-            internal static Call ReadFrom(ref global::Rtcr.Recording.StateReader reader)
-            {
-                int method = reader.ReadInt32();
-                return method switch
-                {
-                    207517317 => DataspaceCall.Read(ref reader),
-                    224607646 => SighCall.Read(ref reader),
-                    _ => throw new global::Rtcr.Recording.StateFormatException("unknown recorded method " + method + " of IRomSession"),
-                };
-            }
-        }
-
-        /// <summary>A recorded <c>[Creates]</c> call and the object it created.</summary>
-        /// <param name="Badge">Badge of the created object when it was recorded.</param>
-        /// <param name="Sequence">Position among the client's recorded events.</param>
-        public abstract record Creation(long Badge, long Sequence) : Call
-        {
-            /// <summary>The canonical form of the created object.</summary>
-            public abstract global::Rtcr.Recording.ObjectRecord ToObjectRecord();
-        }
+            207517317 => DataspaceCall.Read(ref call.Named("Dataspace")),
+            224607646 => SighCall.Read(ref call.Named("Sigh")),
+            _ => throw call.Unknown(),
+        };
 
         /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRomSession.Dataspace"/>.</summary>
-        public sealed record DataspaceCall(long Badge, long Sequence) : Creation(Badge, Sequence)
+        public sealed record DataspaceCall(long Badge, long Sequence) : global::Rtcr.Recording.StateCreation("Dataspace", 207517317, 0, "IDataspace", Badge, Sequence)
         {
-            /// <inheritdoc />
-            public override string Method => "Dataspace";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, global::System.Array.Empty<string>());
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.ObjectRecord ToObjectRecord() => new(Badge, "IDataspace", ToRecord("creates"), global::System.Array.Empty<global::Rtcr.Recording.RecordedCall>(), global::System.Array.Empty<global::Rtcr.Recording.ObjectRecord>());
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
-            {
-                writer.WriteInt32(207517317);
-                writer.WriteInt64(Badge);
-                writer.WriteInt64(Sequence);
-            }
-
-            internal static DataspaceCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64(), reader.ReadInt64());
+            internal static DataspaceCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.Rest().ReadInt64(), call.Rest().ReadInt64());
         }
 
         /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRomSession.Sigh"/>; capabilities by badge.</summary>
-        public sealed record SighCall(long Handler) : Call
+        public sealed record SighCall(long Handler) : global::Rtcr.Recording.StateCall("Sigh", 224607646, 1)
         {
             /// <inheritdoc />
-            public override string Method => "Sigh";
-
-            /// <inheritdoc />
-            public override global::Rtcr.Recording.RecordedCall ToRecord(string key) => new(key, Method, new[] { global::Rtcr.Recording.RecordedCall.RenderCap(Handler) });
-
-            internal override void Write(global::Rtcr.Recording.StateWriter writer)
+            protected override void WriteArguments(global::Rtcr.Recording.StateWriter writer)
             {
-                writer.WriteInt32(224607646);
-                writer.WriteInt64(Handler);
+                writer.WriteArgument(Handler, global::Rtcr.Recording.WireType.Capability);
             }
 
-            internal static SighCall Read(ref global::Rtcr.Recording.StateReader reader) => new(reader.ReadInt64());
+            /// <inheritdoc />
+            protected override string[] RenderArguments() => new[] { global::Rtcr.Recording.RecordedCall.RenderCap(Handler) };
+
+            internal static SighCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadInt64(global::Rtcr.Recording.WireType.Capability));
         }
     }
 }
