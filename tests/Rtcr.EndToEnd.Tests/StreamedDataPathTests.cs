@@ -140,4 +140,31 @@ public sealed class StreamedDataPathTests : IDisposable
         Assert.True(again.Kernel.Objects.Count <= objects + 1, $"{again.Kernel.Objects.Count - objects} objects stayed behind"); // at most the empty PD
         Assert.Equal(ImageError.Corrupted, Assert.Throws<ImageFormatException>(() => ImageReader.ReadFile(path, SessionRecorders.Schema)).Error);
     }
+
+    [Fact]
+    public void A_delta_read_from_a_stream_keeps_its_dataspaces_without_dirty_pages_and_folds()
+    {
+        // A migration target reads images from a stream; a dataspace a delta did not touch has no
+        // slices, and the reader must still hand back its (empty) content, or folding refuses the chain.
+        using var host = new ComponentHost();
+        var child = host.Start(SampleCatalog.Create("memory_writer"), IncrementalChainHarness.Config("random"), new ChildOptions { Tracking = new TrackingOptions() });
+        host.Kernel.Advance(25_000);
+        var full = host.Checkpoint(child, incremental: true);
+        host.Kernel.Advance(5_000); // the writer dirties some pages, not every dataspace
+        var delta = host.Checkpoint(child, incremental: true);
+        string state = ChildState.Dump(host, child);
+        Assert.Contains(delta.Manifest.Dataspaces, d => d.Ranges is { Count: 0 });
+
+        var chain = new[] { full, delta }.Select(image =>
+        {
+            var bytes = new MemoryStream();
+            ImageWriter.Write(image, bytes);
+            bytes.Position = 0;
+            return ImageReader.Read(bytes, "streamed", SessionRecorders.Schema);
+        }).ToArray();
+        var folded = ImageChain.Fold(chain);
+
+        using var again = new ComponentHost(startMicroseconds: folded.Manifest.ClockMicroseconds);
+        Assert.Equal(state, ChildState.Dump(again, again.Restore(folded, SampleCatalog.Create)));
+    }
 }

@@ -112,6 +112,8 @@ public static class ImageReader
                 progress?.Report((done += length, stored));
                 index++;
             }
+            // A delta's dataspace without dirty pages has no slices: its (empty) content is still there.
+            if (target is null) contents[ds.Badge] = [];
         }
 
         Span<byte> end = stackalloc byte[ImageLayout.ChunkHeaderLength];
