@@ -213,9 +213,11 @@ public sealed class HostileImageTests
     public void A_writer_whose_working_set_is_attached_read_only_is_refused()
     {
         // Found by the long run (seed 1, case 64387): the attachment's writable flag cleared, the writer faulted at its first write.
-        var pattern = new byte[9];
+        // State format 2: the address, then the writable argument as its type tag and its value.
+        var pattern = new byte[10];
         BinaryPrimitives.WriteInt64LittleEndian(pattern, MemoryWriter.WorkingSetAddress);
-        pattern[8] = 1;
+        pattern[8] = (byte)Rtcr.Recording.WireType.Boolean;
+        pattern[9] = 1;
         var image = Read(Craft(s_writer.Value, m => m with
         {
             Sessions = m.Sessions.Select(s =>
@@ -224,7 +226,7 @@ public sealed class HostileImageTests
                 var state = (byte[])s.State.Clone();
                 int at = state.AsSpan().IndexOf(pattern);
                 Assert.True(at >= 0, "the working set's attachment is not in the PD state");
-                state[at + 8] = 0;
+                state[at + 9] = 0;
                 return s with { State = state };
             }).ToList(),
         }));
