@@ -26,6 +26,8 @@ public static class Program
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- migration [--working-set 256] [--rates 1,10,100] [--max-downtime-ms 20]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- peak-rss [--size 256] [--checkpoints 10]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- codec-throughput [--size 64] [--iterations 5]
+          dotnet run -c Release --project bench/Rtcr.Benchmarks -- first-checkpoint [--processes 5] [--steady 7] [--without-warm-up]
+          dotnet run -c Release --project bench/Rtcr.Benchmarks -- first-checkpoint-once sheep_counter|memory_writer warm|cold [STEADY] [--list-jit]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- restore-objects [--sizes 1000,10000,100000,200000] [--iterations 3] [--profile]
         """;
 
@@ -70,6 +72,12 @@ public static class Program
                 return 0;
             case "codec-throughput":
                 DataPath.CodecThroughput.Run(Option(args, "--size", 64), Option(args, "--iterations", 5));
+                return 0;
+            case "first-checkpoint":
+                DataPath.FirstCheckpointPause.Run(Option(args, "--processes", 5), Option(args, "--steady", 7), args.Contains("--without-warm-up"));
+                return 0;
+            case "first-checkpoint-once": // one process of first-checkpoint
+                DataPath.FirstCheckpointPause.Once(args[1], args[2] == "warm", args.Length > 3 && int.TryParse(args[3], CultureInfo.InvariantCulture, out int n) ? n : 7, args.Contains("--list-jit"));
                 return 0;
             case "restore-objects":
                 Restore.RestorePerObject.Run(List(args, "--sizes", [1_000, 10_000, 100_000, 200_000]), Option(args, "--iterations", 3), args.Contains("--profile"));

@@ -62,35 +62,73 @@ public static class ImageWriter
 
         byte[]? scratch = null;
         WriteChunk(stream, ImageLayout.KindManifest, manifest, compression, ref scratch);
-        var slice = new byte[ImageLayout.SliceHeaderLength + ImageLayout.SliceSize];
+        // Compression needs the slice header and its bytes in one buffer and is done for several
+        // slices at once (SliceCompressor); a raw slice is written straight from the content (the
+        // checkpoint's pooled buffer), without a copy.
+        var compressor = compression == ImageCompression.None ? null : new SliceCompressor(compression, SliceCompressor.DefaultWidth);
+        void WriteCompressed(uint codec, int rawLength, ReadOnlyMemory<byte> stored)
+        {
+            WriteChunkHeader(stream, ImageLayout.KindDataspace, codec, rawLength, stored.Span);
+            stream.Write(stored.Span);
+            progress?.Report((done += rawLength - ImageLayout.SliceHeaderLength, total));
+        }
         foreach (var ds in image.Manifest.Dataspaces)
         {
             var content = image.Contents[ds.Badge];
             foreach (var (offset, packed, length) in ImageLayout.Slices(ds))
             {
-                BinaryPrimitives.WriteInt64LittleEndian(slice, ds.Badge);
-                BinaryPrimitives.WriteInt64LittleEndian(slice.AsSpan(8), offset);
-                content.AsSpan((int)packed, length).CopyTo(slice.AsSpan(ImageLayout.SliceHeaderLength));
-                WriteChunk(stream, ImageLayout.KindDataspace, slice.AsMemory(0, ImageLayout.SliceHeaderLength + length), compression, ref scratch);
-                progress?.Report((done += length, total));
+                if (compressor is null)
+                {
+                    WriteRawSlice(stream, ds.Badge, offset, content.AsSpan((int)packed, length));
+                    progress?.Report((done += length, total));
+                    continue;
+                }
+                if (compressor.Full) compressor.Drain(WriteCompressed);
+                compressor.Add(ds.Badge, offset, content.AsSpan((int)packed, length));
             }
         }
+        compressor?.Drain(WriteCompressed);
         Span<byte> end = stackalloc byte[ImageLayout.ChunkHeaderLength];
         BinaryPrimitives.WriteUInt32LittleEndian(end, ImageLayout.KindEnd);
         BinaryPrimitives.WriteInt64LittleEndian(end[8..], chunks);
         stream.Write(end);
     }
 
+    // The same bytes as WriteChunk of (badge, offset, data) uncompressed, hashed in two parts.
+    private static void WriteRawSlice(Stream stream, long badge, long offset, ReadOnlySpan<byte> data)
+    {
+        Span<byte> header = stackalloc byte[ImageLayout.ChunkHeaderLength + ImageLayout.SliceHeaderLength];
+        var sliceHeader = header[ImageLayout.ChunkHeaderLength..];
+        BinaryPrimitives.WriteInt64LittleEndian(sliceHeader, badge);
+        BinaryPrimitives.WriteInt64LittleEndian(sliceHeader[8..], offset);
+        var hash = new XxHash3();
+        hash.Append(sliceHeader);
+        hash.Append(data);
+        long length = ImageLayout.SliceHeaderLength + data.Length;
+        BinaryPrimitives.WriteUInt32LittleEndian(header, ImageLayout.KindDataspace);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], 0);
+        BinaryPrimitives.WriteInt64LittleEndian(header[8..], length);
+        BinaryPrimitives.WriteInt64LittleEndian(header[16..], length);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[24..], hash.GetCurrentHashAsUInt64());
+        stream.Write(header);
+        stream.Write(data);
+    }
+
     private static void WriteChunk(Stream stream, uint kind, ReadOnlyMemory<byte> raw, ImageCompression compression, ref byte[]? scratch)
     {
         var (codec, stored) = ChunkCodec.Compress(compression, raw, ref scratch);
+        WriteChunkHeader(stream, kind, codec, raw.Length, stored.Span);
+        stream.Write(stored.Span);
+    }
+
+    private static void WriteChunkHeader(Stream stream, uint kind, uint codec, long rawLength, ReadOnlySpan<byte> stored)
+    {
         Span<byte> header = stackalloc byte[ImageLayout.ChunkHeaderLength];
         BinaryPrimitives.WriteUInt32LittleEndian(header, kind);
         BinaryPrimitives.WriteUInt32LittleEndian(header[4..], codec);
-        BinaryPrimitives.WriteInt64LittleEndian(header[8..], raw.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(header[8..], rawLength);
         BinaryPrimitives.WriteInt64LittleEndian(header[16..], stored.Length);
-        BinaryPrimitives.WriteUInt64LittleEndian(header[24..], XxHash3.HashToUInt64(stored.Span));
+        BinaryPrimitives.WriteUInt64LittleEndian(header[24..], XxHash3.HashToUInt64(stored));
         stream.Write(header);
-        stream.Write(stored.Span);
     }
 }
