@@ -46,6 +46,8 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
 
         // Destination buffers are allocated and backed before the pause, so the pause is the copy alone.
         var buffers = PrepareBuffers(child, delta: options.DeltaOf is not null);
+        // The schema id reflects over every session interface the first time a registry is asked: not in the pause.
+        ulong schema = SchemaId.Of(Parent.Recorders!);
         options.Faults.Reach(Faults.FaultPoint.CheckpointPrepared, child);
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -66,7 +68,7 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         try
         {
             options.Faults.Reach(Faults.FaultPoint.CheckpointFrozen, child);
-            image = Capture(child, sessions, options, buffers);
+            image = Capture(child, sessions, options, buffers, schema);
             options.FrozenMetadata?.Invoke(image.Manifest.Metadata);
         }
         catch (Exception ex) when (ex is not CheckpointException)
@@ -101,13 +103,13 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         return buffers;
     }
 
-    private CheckpointImage Capture(ProtectionDomain child, IReadOnlyList<SessionEntry> sessions, CheckpointOptions options, Dictionary<DataspaceMemory, byte[]> buffers)
+    private CheckpointImage Capture(ProtectionDomain child, IReadOnlyList<SessionEntry> sessions, CheckpointOptions options, Dictionary<DataspaceMemory, byte[]> buffers, ulong schema)
     {
         var delta = options.DeltaOf;
         var objects = child.Kernel.Objects;
         var manifest = new ImageManifest
         {
-            SchemaId = SchemaId.Of(Parent.Recorders!),
+            SchemaId = schema,
             Label = child.Label,
             Metadata = new Dictionary<string, string>(options.Metadata),
             ClockMicroseconds = child.Kernel.Clock.NowMicroseconds,
