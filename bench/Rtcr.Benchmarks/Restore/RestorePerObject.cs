@@ -37,7 +37,12 @@ public static class RestorePerObject
             int gen0 = 0, gen2 = 0;
             for (int i = 0; i < iterations + 1; i++)
             {
-                using var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
+                // The image asks for more capability slots than a host grants by default (65 536).
+                var room = new ContextHog(n).Options;
+                using var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds)
+                {
+                    MaxRestoreGrant = new ChildOptions { RamQuota = 4L << 30, CapQuota = Math.Max(100_000, room.CapQuota), CapSlots = Math.Max(1 << 16, room.CapSlots) },
+                };
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 long allocated = GC.GetAllocatedBytesForCurrentThread();

@@ -34,6 +34,7 @@ public static class CheckpointWarmUp
             }
             var stream = new MemoryStream();
             ImageWriter.Write(image, stream, ImageCompression.Lz4);
+            image.ReleaseBuffers(); // as rtcr run does once the image is written
             stream.Position = 0;
             image = ImageReader.Read(stream, "warm-up", SessionRecorders.Schema);
             using var again = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
