@@ -61,6 +61,10 @@ public static class FirstCheckpointPause
         using var host = new ComponentHost { Faults = probe };
         var child = host.Start(SampleCatalog.Create(component), SampleCatalog.DefaultConfig(component));
         host.RunTicks(child, 1);
+        // The probe's own code is compiled now, not inside the pause it measures.
+        probe.Reach(Rtcr.Faults.FaultPoint.CheckpointPrepared, null);
+        probe.Reach(Rtcr.Faults.FaultPoint.CheckpointFrozen, null);
+        _ = probe.FreezeMilliseconds + probe.FaultsAtFreeze + GC.CollectionCount(0) + System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true);
         var listener = listJit ? new JitListener() : null;
         if (listener is not null) Thread.Sleep(1000);
         long jitted = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true);

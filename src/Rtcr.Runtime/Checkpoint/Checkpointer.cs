@@ -96,9 +96,16 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         {
             if (!child.Kernel.Objects.TryGet(badge, out var obj) || inspector.MemoryOf(obj) is not { } memory || buffers.ContainsKey(memory)) continue;
             if (memory.ContentRam is not { } ram || ram.IsFreed || ram.Size > Array.MaxLength) continue;
-            buffers[memory] = delta && memory is TrackedDataspace tracked
-                ? tracked.LendDeltaBuffer(Math.Min(ram.Size, tracked.DirtyBytes + tracked.DirtyBytes / 4 + TrackingOptions.SmallestGranularity))
-                : FullBufferPool.Lend(memory, (int)ram.Size);
+            if (delta && memory is TrackedDataspace tracked)
+            {
+                buffers[memory] = tracked.LendDeltaBuffer(Math.Min(ram.Size, tracked.DirtyBytes + tracked.DirtyBytes / 4 + TrackingOptions.SmallestGranularity));
+                continue;
+            }
+            var buffer = buffers[memory] = FullBufferPool.Lend(memory, (int)ram.Size, out bool fresh);
+            // The first copy between a new buffer and memory the copy never touched took 3-4 ms per MiB
+            // on the VMs measured (after MADV_POPULATE_WRITE, without a page fault the guest sees; later
+            // copies 0.1 ms): a throwaway copy now moves that out of the first pause. The pause copies again.
+            if (fresh && !ram.TryCopyWhileOwned(buffer)) Array.Clear(buffer);
         }
         return buffers;
     }

@@ -23,8 +23,12 @@ internal static class FullBufferPool
     private static readonly ConditionalWeakTable<DataspaceMemory, Slot> s_slots = new();
 
     /// <summary>A backed buffer of exactly <paramref name="size"/> bytes for a full copy of <paramref name="memory"/>.</summary>
-    public static byte[] Lend(DataspaceMemory memory, int size)
+    public static byte[] Lend(DataspaceMemory memory, int size) => Lend(memory, size, out _);
+
+    /// <summary>As <see cref="Lend(DataspaceMemory, int)"/>; <paramref name="fresh"/> tells whether the buffer was just allocated (never written).</summary>
+    public static byte[] Lend(DataspaceMemory memory, int size, out bool fresh)
     {
+        fresh = false;
         var slot = s_slots.GetValue(memory, _ => new Slot());
         lock (slot)
         {
@@ -34,19 +38,20 @@ internal static class FullBufferPool
                 return kept;
             }
         }
-        var fresh = RamDataspace.BackedArray(size); // outside the lock: backing takes a while
+        var created = RamDataspace.BackedArray(size); // outside the lock: backing takes a while
         lock (slot)
         {
             if (!slot.Lent)
             {
-                slot.Kept = fresh;
+                slot.Kept = created;
                 slot.Lent = true;
             }
         }
-        return fresh;
+        fresh = true;
+        return created;
     }
 
-    /// <summary>Takes back a buffer from <see cref="Lend"/> once nothing refers to it any more.</summary>
+    /// <summary>Takes back a buffer from <see cref="Lend(DataspaceMemory, int)"/> once nothing refers to it any more.</summary>
     public static void Return(DataspaceMemory memory, byte[] buffer)
     {
         if (!s_slots.TryGetValue(memory, out var slot)) return;

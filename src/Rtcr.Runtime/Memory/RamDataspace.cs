@@ -11,6 +11,8 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
     private byte* _base;
     private readonly long _size;
     private readonly bool _ownsMemory = true;
+    // Serialises freeing with TryCopyWhileOwned (a copy from a running child's memory).
+    private readonly Lock _freeGate = new();
     private static long s_outstanding;
 
     /// <summary>
@@ -90,6 +92,22 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
         new ReadOnlySpan<byte>(Base, (int)_size).CopyTo(destination);
     }
 
+    /// <summary>
+    /// Copies the whole content into <paramref name="destination"/> unless the memory is already freed
+    /// or not this dataspace's own; safe against a concurrent <see cref="Dispose"/> (the copy and the
+    /// free exclude each other). For work on a running child, e.g. before a checkpoint's freeze.
+    /// </summary>
+    internal bool TryCopyWhileOwned(Span<byte> destination)
+    {
+        if (!_ownsMemory || destination.Length != _size) return false;
+        lock (_freeGate)
+        {
+            if (_base == null) return false;
+            new ReadOnlySpan<byte>(_base, (int)_size).CopyTo(destination);
+            return true;
+        }
+    }
+
     /// <summary>Frees the memory after detaching it everywhere.</summary>
     public void Dispose()
     {
@@ -97,7 +115,12 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
         DetachEverywhere();
         if (_ownsMemory)
         {
-            NativeMemory.Free(_base);
+            lock (_freeGate)
+            {
+                if (_base == null) return;
+                NativeMemory.Free(_base);
+                _base = null;
+            }
             Interlocked.Add(ref s_outstanding, -_size);
         }
         _base = null;
