@@ -46,9 +46,10 @@ public static class ManifestValidator
 
         var plan = new List<(SessionImage, ISessionReplayer, ISessionState)>(m.Sessions.Count);
         var records = new List<SessionRecord>(m.Sessions.Count);
-        var sessions = new HashSet<long>();
-        var objects = new HashSet<long>();
-        var types = new Dictionary<long, string>();
+        // Sized from the capability table (nearly every object is in a slot): no rehashing per object.
+        var sessions = new HashSet<long>(m.Sessions.Count);
+        var objects = new HashSet<long>(m.Capabilities.Count);
+        var types = new Dictionary<long, string>(m.Capabilities.Count + m.Sessions.Count);
         long sessionRam = 0, upgradedRam = 0;
         try
         {
@@ -99,7 +100,6 @@ public static class ManifestValidator
 
         foreach (long badge in sessions)
             if (objects.Contains(badge)) throw Refuse(m, $"badge {badge} names both a session and a created object");
-        var known = new HashSet<long>(types.Keys);
         foreach (var cap in m.Capabilities)
         {
             if (!types.TryGetValue(cap.Badge, out var type))
@@ -107,15 +107,16 @@ public static class ManifestValidator
             if (type != cap.Type)
                 throw Refuse(m, $"capability slot {cap.Index} is said to hold a {cap.Type}, but badge {cap.Badge} is a {type}");
         }
-        var referenced = m.Capabilities.Select(c => c.Badge).ToHashSet();
+        var referenced = new HashSet<long>(m.Capabilities.Count);
+        foreach (var cap in m.Capabilities) referenced.Add(cap.Badge);
         foreach (var s in m.Sessions)
             if (!referenced.Contains(s.Badge))
                 throw Refuse(m, $"session '{s.Service}' ({s.Label}) is in no capability slot: the child could never have used it");
         for (int i = 0; i < records.Count; i++)
         {
             string where = $"session '{m.Sessions[i].Service}' ({m.Sessions[i].Label})";
-            foreach (var call in records[i].Settings) CheckArguments(m, where, call, known);
-            foreach (var obj in records[i].Objects) CheckObject(m, where, obj, known);
+            foreach (var call in records[i].Settings) CheckArguments(m, where, call, types);
+            foreach (var obj in records[i].Objects) CheckObject(m, where, obj, types);
         }
 
         var dataspaces = new HashSet<long>();
@@ -147,21 +148,23 @@ public static class ManifestValidator
         foreach (var nested in obj.Objects) CollectObject(m, where, nested, objects, types);
     }
 
-    private static void CheckObject(ImageManifest m, string where, ObjectRecord obj, HashSet<long> known)
+    private static void CheckObject(ImageManifest m, string where, ObjectRecord obj, Dictionary<long, string> known)
     {
         CheckArguments(m, where, obj.Creation, known);
         foreach (var call in obj.Settings) CheckArguments(m, $"{where}, object {obj.Interface} {obj.Badge}", call, known);
         foreach (var nested in obj.Objects) CheckObject(m, where, nested, known);
     }
 
-    private static void CheckArguments(ImageManifest m, string where, RecordedCall call, HashSet<long> known)
+    private static void CheckArguments(ImageManifest m, string where, RecordedCall call, Dictionary<long, string> known)
     {
-        foreach (var argument in call.Arguments)
+        var arguments = call.Arguments;
+        for (int i = 0; i < arguments.Count; i++) // by index: a foreach over the interface boxes an enumerator per call
         {
+            string argument = arguments[i];
             if (!argument.StartsWith(CapPrefix, StringComparison.Ordinal)) continue;
             if (!long.TryParse(argument.AsSpan(CapPrefix.Length), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long badge))
                 throw Refuse(m, $"{where} recorded {call} with an unreadable capability argument");
-            if (badge != 0 && !known.Contains(badge))
+            if (badge != 0 && !known.ContainsKey(badge))
                 throw Refuse(m, $"{where} recorded {call}, which names object {badge}; no session or created object of the image has that badge");
         }
     }
