@@ -256,6 +256,16 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
                 node.Remove(component);
                 throw;
             }
+            if (node.Options.Faults.KillInPrepare)
+            {
+                Console.Error.WriteLine($"fault injected: node '{node.Name}' kills itself in PrepareRestore of migration {id}, before answering");
+                Process.GetCurrentProcess().Kill();
+            }
+            if (node.Options.Faults.DelayPrepareMs > 0)
+            {
+                Console.Error.WriteLine($"fault injected: node '{node.Name}' holds its PrepareRestore answer of migration {id} for {node.Options.Faults.DelayPrepareMs} ms");
+                Thread.Sleep(node.Options.Faults.DelayPrepareMs);
+            }
         }
         catch
         {
