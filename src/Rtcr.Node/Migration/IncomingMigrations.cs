@@ -67,6 +67,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
     {
         var assembler = new ImageAssembler(OpenImage);
         Staged? staged = null;
+        var watch = Stopwatch.StartNew();
         try
         {
             while (await chunks.MoveNext(cancel))
@@ -82,9 +83,14 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             }
             var file = assembler.CompletedFile();
             var first = assembler.First!;
+            var received = watch.Elapsed;
             // The flush (the disk's work) runs while the image is verified (the CPU's): both must be done
             // before the source hears that the image arrived.
-            var flush = Task.Run(file.Flush, CancellationToken.None);
+            var flush = Task.Run(() =>
+            {
+                file.Flush();
+                return watch.Elapsed;
+            }, CancellationToken.None);
             CheckpointImage image;
             try
             {
@@ -92,10 +98,11 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             }
             catch
             {
-                await flush.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await ((Task)flush).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 throw;
             }
-            await flush;
+            var verified = watch.Elapsed;
+            var flushed = await flush;
             lock (_lock)
             {
                 if (!_staged.TryGetValue(assembler.MigrationId, out staged))
@@ -117,6 +124,9 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
                     _store.Delete(staged.Id);
                     throw new InvalidOperationException($"migration {staged.Id} was aborted while its image {assembler.Sequence} arrived");
                 }
+                // Where the time after the first chunk goes (docs/benchmarks.md §9c).
+                Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"migration {staged.Id}: image {assembler.Sequence} ({assembler.Received} bytes) received in {received.TotalMilliseconds:F0} ms, flushed at +{(flushed - received).TotalMilliseconds:F0} ms, verified at +{(verified - received).TotalMilliseconds:F0} ms, stored at +{(watch.Elapsed - received).TotalMilliseconds:F0} ms"));
                 staged.Images[assembler.Sequence] = image;
                 staged.LastActivity = Stopwatch.GetTimestamp();
                 // Restored while the source goes on with its next round, one image after the other.
