@@ -67,6 +67,7 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
     {
         var assembler = new ImageAssembler(OpenImage);
         Staged? staged = null;
+        Task<Stage?>? staging = null;
         var watch = Stopwatch.StartNew();
         try
         {
@@ -132,7 +133,13 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
                 // Restored while the source goes on with its next round, one image after the other.
                 staged.Staging = assembler.Sequence == 0 ? Task.Run(() => BeginStage(staged, image))
                     : staged.Staging?.ContinueWith(t => ApplyStage(staged, t.Result, image), TaskScheduler.Default);
+                staging = assembler.Sequence == 0 ? null : staged.Staging;
             }
+            // A delta is acknowledged once the staged child caught up with it: the source's pre-copy rounds
+            // then include the target's restore work, so the source does not freeze the component while the
+            // target is still restoring image 0 (which the downtime would then wait for). Image 0 itself is
+            // acknowledged at once: its restore overlaps the next round.
+            if (staging is not null) await staging;
             return assembler.Received;
         }
         finally
