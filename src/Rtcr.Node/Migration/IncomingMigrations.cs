@@ -125,9 +125,6 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
                     _store.Delete(staged.Id);
                     throw new InvalidOperationException($"migration {staged.Id} was aborted while its image {assembler.Sequence} arrived");
                 }
-                // Where the time after the first chunk goes (docs/benchmarks.md §9c).
-                Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"migration {staged.Id}: image {assembler.Sequence} ({assembler.Received} bytes) received in {received.TotalMilliseconds:F0} ms, flushed at +{(flushed - received).TotalMilliseconds:F0} ms, verified at +{(verified - received).TotalMilliseconds:F0} ms, stored at +{(watch.Elapsed - received).TotalMilliseconds:F0} ms"));
                 staged.Images[assembler.Sequence] = image;
                 staged.LastActivity = Stopwatch.GetTimestamp();
                 // Restored while the source goes on with its next round, one image after the other.
@@ -135,6 +132,9 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
                     : staged.Staging?.ContinueWith(t => ApplyStage(staged, t.Result, image), TaskScheduler.Default);
                 staging = assembler.Sequence == 0 ? null : staged.Staging;
             }
+            // Where the time after the last chunk goes (docs/benchmarks.md §9c).
+            Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"migration {staged.Id}: image {assembler.Sequence} ({assembler.Received} bytes) received in {received.TotalMilliseconds:F0} ms, flushed at +{(flushed - received).TotalMilliseconds:F0} ms, verified at +{(verified - received).TotalMilliseconds:F0} ms, stored at +{(watch.Elapsed - received).TotalMilliseconds:F0} ms"));
             // A delta is acknowledged once the staged child caught up with it: the source's pre-copy rounds
             // then include the target's restore work, so the source does not freeze the component while the
             // target is still restoring image 0 (which the downtime would then wait for). Image 0 itself is
