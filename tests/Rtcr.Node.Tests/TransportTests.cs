@@ -99,4 +99,42 @@ public sealed class TransportTests
         Assert.Equal("<token>", new NodeToken("0123456789abcdef").ToString());
         Assert.Throws<FileNotFoundException>(() => NodeToken.FromFile("/nonexistent/token"));
     }
+    [Fact]
+    public void Chunks_assembled_into_a_file_land_there_as_they_arrive_and_only_a_complete_image_can_be_taken()
+    {
+        string dir = Directory.CreateTempSubdirectory("rtcr-assemble-").FullName;
+        try
+        {
+            var image = Bytes(10_001);
+            string path = Path.Combine(dir, "image-0000.rtcr");
+            var chunks = ImageChunker.Split(image, "m1", 0, 1000).ToArray();
+            using (var assembler = new ImageAssembler(_ => Rtcr.Image.AtomicFile.Create(path)))
+            {
+                for (int i = 0; i < 5; i++) assembler.Add(chunks[i]);
+                // Written through, not buffered: the first 5000 bytes are in the temporary file already.
+                var temp = Assert.Single(Directory.GetFiles(dir));
+                Assert.Equal(image.AsSpan(0, 5000).ToArray(), File.ReadAllBytes(temp));
+                Assert.Throws<ImageTransferException>(assembler.CompletedFile);
+                foreach (var c in chunks.Skip(5)) assembler.Add(c);
+                assembler.CompletedFile().Commit();
+            }
+            Assert.Equal(image, File.ReadAllBytes(path));
+
+            // A corrupt chunk: the partial file is deleted with the assembler, the committed image stays.
+            var bad = ImageChunker.Split(Bytes(3000), "m1", 0, 1000).Select(c => c.Clone()).ToArray();
+            bad[2].Data = ByteString.CopyFrom(new byte[1000]);
+            using (var assembler = new ImageAssembler(_ => Rtcr.Image.AtomicFile.Create(path)))
+            {
+                assembler.Add(bad[0]);
+                assembler.Add(bad[1]);
+                Assert.Contains("checksum mismatch", Assert.Throws<ImageTransferException>(() => assembler.Add(bad[2])).Message);
+            }
+            Assert.Equal([path], Directory.GetFiles(dir));
+            Assert.Equal(image, File.ReadAllBytes(path));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

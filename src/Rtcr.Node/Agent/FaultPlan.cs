@@ -30,7 +30,13 @@ public sealed record FaultPlan
     /// <summary>As source: wait this long after the decision before stopping the source copy and sending the commit (0 = never).</summary>
     public int DelayCommitMs { get; init; }
 
-    /// <summary>Parses <c>kill-after-chunks:N</c>, <c>corrupt-chunk:N</c>, <c>drop-commit</c>, <c>delay-images-ms:N</c>, <c>kill-on-commit</c>, <c>kill-before-decision</c>, <c>kill-after-decision</c>, <c>delay-commit-ms:N</c> (comma-separated).</summary>
+    /// <summary>As target: kill this process in PrepareRestore once the component is restored and recorded prepared, before the source hears the answer.</summary>
+    public bool KillInPrepare { get; init; }
+
+    /// <summary>As target: wait this long in PrepareRestore once the component is restored and recorded prepared, before answering (0 = never).</summary>
+    public int DelayPrepareMs { get; init; }
+
+    /// <summary>Parses <c>kill-after-chunks:N</c>, <c>corrupt-chunk:N</c>, <c>drop-commit</c>, <c>delay-images-ms:N</c>, <c>kill-on-commit</c>, <c>kill-before-decision</c>, <c>kill-after-decision</c>, <c>delay-commit-ms:N</c>, <c>kill-in-prepare</c>, <c>delay-prepare-ms:N</c> (comma-separated).</summary>
     /// <exception cref="FormatException">Unknown fault.</exception>
     public static FaultPlan Parse(string? spec)
     {
@@ -49,7 +55,9 @@ public sealed record FaultPlan
                 "kill-before-decision" => plan with { KillBeforeDecision = true },
                 "kill-after-decision" => plan with { KillAfterDecision = true },
                 "delay-commit-ms" => plan with { DelayCommitMs = Positive(part, value) },
-                _ => throw new FormatException($"unknown fault '{part}' (kill-after-chunks:N, corrupt-chunk:N, drop-commit, delay-images-ms:N, kill-on-commit, kill-before-decision, kill-after-decision, delay-commit-ms:N)"),
+                "kill-in-prepare" => plan with { KillInPrepare = true },
+                "delay-prepare-ms" => plan with { DelayPrepareMs = Positive(part, value) },
+                _ => throw new FormatException($"unknown fault '{part}' (kill-after-chunks:N, corrupt-chunk:N, drop-commit, delay-images-ms:N, kill-on-commit, kill-before-decision, kill-after-decision, delay-commit-ms:N, kill-in-prepare, delay-prepare-ms:N)"),
             };
         }
         return plan;

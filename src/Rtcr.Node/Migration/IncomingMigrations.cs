@@ -55,55 +55,123 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
         }
     }
 
-    /// <summary>Receives one image of a migration; returns its size.</summary>
+    /// <summary>
+    /// Receives one image of a migration; returns its size. Each chunk is checked and appended to the image's
+    /// file as it arrives; after the last one the file is flushed to disk while the image is verified (read
+    /// back by <see cref="ImageReader.ReadFile(string, ulong?, IProgress{ValueTuple{long, long}}?)"/>, which
+    /// leaves its contents in the file), then it takes its name: the source hears of it only once it is on disk.
+    /// </summary>
     /// <exception cref="ImageTransferException">A chunk is corrupt or missing.</exception>
     /// <exception cref="ImageFormatException">The image is not a valid image of this schema.</exception>
     public async Task<long> ReceiveAsync(IAsyncStreamReader<ImageChunk> chunks, CancellationToken cancel)
     {
-        var assembler = new ImageAssembler();
-        while (await chunks.MoveNext(cancel))
+        var assembler = new ImageAssembler(OpenImage);
+        Staged? staged = null;
+        Task<Stage?>? staging = null;
+        var watch = Stopwatch.StartNew();
+        try
         {
-            assembler.Add(chunks.Current);
-            Touch(assembler.MigrationId);
-            if (node.Options.Faults.KillAfterChunks > 0 && Interlocked.Increment(ref _chunks) >= node.Options.Faults.KillAfterChunks)
+            while (await chunks.MoveNext(cancel))
             {
-                Console.Error.WriteLine($"fault injected: node '{node.Name}' kills itself after {_chunks} chunks");
-                // SIGKILL, like a crashed machine: no shutdown code runs, connections just break.
-                Process.GetCurrentProcess().Kill();
+                assembler.Add(chunks.Current);
+                Touch(assembler.MigrationId);
+                if (node.Options.Faults.KillAfterChunks > 0 && Interlocked.Increment(ref _chunks) >= node.Options.Faults.KillAfterChunks)
+                {
+                    Console.Error.WriteLine($"fault injected: node '{node.Name}' kills itself after {_chunks} chunks");
+                    // SIGKILL, like a crashed machine: no shutdown code runs, connections just break.
+                    Process.GetCurrentProcess().Kill();
+                }
             }
+            var file = assembler.CompletedFile();
+            var first = assembler.First!;
+            var received = watch.Elapsed;
+            // The flush (the disk's work) runs while the image is verified (the CPU's): both must be done
+            // before the source hears that the image arrived.
+            var flush = Task.Run(() =>
+            {
+                file.Flush();
+                return watch.Elapsed;
+            }, CancellationToken.None);
+            CheckpointImage image;
+            try
+            {
+                image = ImageReader.ReadFile(file.TempPath, SessionRecorders.Schema);
+            }
+            catch
+            {
+                await ((Task)flush).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
+            var verified = watch.Elapsed;
+            var flushed = await flush;
+            lock (_lock)
+            {
+                if (!_staged.TryGetValue(assembler.MigrationId, out staged))
+                {
+                    if (assembler.Sequence != 0) throw new ImageTransferException($"migration {assembler.MigrationId}: image {assembler.Sequence} arrived before image 0");
+                    _staged[assembler.MigrationId] = staged = new Staged(assembler.MigrationId, first.Component, first.SourceNode, first.SourceAddress);
+                    _ = WatchAsync(staged);
+                }
+                if (staged.Prepared is not null) throw new InvalidOperationException($"migration {staged.Id} is already restored");
+            }
+            // On disk under its name (after the state file, for image 0) before the source hears that it
+            // arrived: a target that restarts still has it.
+            _store.SaveImage(staged.Id, assembler.Sequence, file, staged.Component, staged.SourceNode, staged.SourceAddress);
+            lock (_lock)
+            {
+                if (!_staged.TryGetValue(staged.Id, out var current) || !ReferenceEquals(current, staged))
+                {
+                    // Aborted (or dropped) while the image was written: nothing may stay on disk for it.
+                    _store.Delete(staged.Id);
+                    throw new InvalidOperationException($"migration {staged.Id} was aborted while its image {assembler.Sequence} arrived");
+                }
+                staged.Images[assembler.Sequence] = image;
+                staged.LastActivity = Stopwatch.GetTimestamp();
+                // Restored while the source goes on with its next round, one image after the other.
+                staged.Staging = assembler.Sequence == 0 ? Task.Run(() => BeginStage(staged, image))
+                    : staged.Staging?.ContinueWith(t => ApplyStage(staged, t.Result, image), TaskScheduler.Default);
+                staging = assembler.Sequence == 0 ? null : staged.Staging;
+            }
+            // Where the time after the last chunk goes (docs/benchmarks.md §9c).
+            Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"migration {staged.Id}: image {assembler.Sequence} ({assembler.Received} bytes) received in {received.TotalMilliseconds:F0} ms, flushed at +{(flushed - received).TotalMilliseconds:F0} ms, verified at +{(verified - received).TotalMilliseconds:F0} ms, stored at +{(watch.Elapsed - received).TotalMilliseconds:F0} ms"));
+            // A delta is acknowledged once the staged child caught up with it: the source's pre-copy rounds
+            // then include the target's restore work, so the source does not freeze the component while the
+            // target is still restoring image 0 (which the downtime would then wait for). Image 0 itself is
+            // acknowledged at once: its restore overlaps the next round.
+            if (staging is not null) await staging;
+            return assembler.Received;
         }
-        var bytes = assembler.Result();
-        var first = assembler.First!;
-        var image = ImageReader.Read(new MemoryStream(bytes, writable: false), $"migration {assembler.MigrationId} image {assembler.Sequence}", SessionRecorders.Schema);
-        Staged? staged;
+        finally
+        {
+            // An image that did not arrive whole leaves no file; a migration whose first image did not
+            // arrive leaves no directory.
+            assembler.Dispose();
+            if (staged is null && IncomingStore.IsValidId(assembler.MigrationId) && !Known(assembler.MigrationId))
+                _store.DeleteIfEmpty(assembler.MigrationId);
+        }
+    }
+
+    // The file the chunks of an image go to, once its first chunk says which image it is.
+    private AtomicFileWriter OpenImage(ImageChunk first)
+    {
+        if (!IncomingStore.IsValidId(first.MigrationId)) throw new ImageTransferException($"'{first.MigrationId}' is not a migration id");
         lock (_lock)
         {
-            if (!_staged.TryGetValue(assembler.MigrationId, out staged))
+            if (_staged.TryGetValue(first.MigrationId, out var staged))
             {
-                if (assembler.Sequence != 0) throw new ImageTransferException($"migration {assembler.MigrationId}: image {assembler.Sequence} arrived before image 0");
-                if (string.IsNullOrEmpty(first.Component)) throw new ImageTransferException($"migration {assembler.MigrationId}: image 0 names no component");
-                _staged[assembler.MigrationId] = staged = new Staged(assembler.MigrationId, first.Component, first.SourceNode, first.SourceAddress);
-                _ = WatchAsync(staged);
+                if (staged.Prepared is not null) throw new InvalidOperationException($"migration {staged.Id} is already restored");
             }
-            if (staged.Prepared is not null) throw new InvalidOperationException($"migration {staged.Id} is already restored");
+            else if (first.ImageSeq != 0) throw new ImageTransferException($"migration {first.MigrationId}: image {first.ImageSeq} arrived before image 0");
+            else if (string.IsNullOrEmpty(first.Component)) throw new ImageTransferException($"migration {first.MigrationId}: image 0 names no component");
         }
-        // On disk before the source hears that it arrived: a target that restarts still has it.
-        _store.SaveImage(staged.Id, assembler.Sequence, bytes, staged.Component, staged.SourceNode, staged.SourceAddress);
-        lock (_lock)
-        {
-            if (!_staged.TryGetValue(staged.Id, out var current) || !ReferenceEquals(current, staged))
-            {
-                // Aborted (or dropped) while the image was written: nothing may stay on disk for it.
-                _store.Delete(staged.Id);
-                throw new InvalidOperationException($"migration {staged.Id} was aborted while its image {assembler.Sequence} arrived");
-            }
-            staged.Images[assembler.Sequence] = image;
-            staged.LastActivity = Stopwatch.GetTimestamp();
-            // Restored while the source goes on with its next round, one image after the other.
-            staged.Staging = assembler.Sequence == 0 ? Task.Run(() => BeginStage(staged, image))
-                : staged.Staging?.ContinueWith(t => ApplyStage(staged, t.Result, image), TaskScheduler.Default);
-        }
-        return bytes.Length;
+        if (first.ImageSeq < 0) throw new ImageTransferException($"migration {first.MigrationId}: image {first.ImageSeq} has no place");
+        return _store.CreateImage(first.MigrationId, first.ImageSeq);
+    }
+
+    private bool Known(string id)
+    {
+        lock (_lock) return _staged.ContainsKey(id) || _committed.Contains(id);
     }
 
     // The staging is an optimisation: when it fails or a delta changes the child's structure, Prepare
@@ -204,6 +272,16 @@ public sealed class IncomingMigrations(LocalNode node) : IDisposable
             {
                 node.Remove(component);
                 throw;
+            }
+            if (node.Options.Faults.KillInPrepare)
+            {
+                Console.Error.WriteLine($"fault injected: node '{node.Name}' kills itself in PrepareRestore of migration {id}, before answering");
+                Process.GetCurrentProcess().Kill();
+            }
+            if (node.Options.Faults.DelayPrepareMs > 0)
+            {
+                Console.Error.WriteLine($"fault injected: node '{node.Name}' holds its PrepareRestore answer of migration {id} for {node.Options.Faults.DelayPrepareMs} ms");
+                Thread.Sleep(node.Options.Faults.DelayPrepareMs);
             }
         }
         catch

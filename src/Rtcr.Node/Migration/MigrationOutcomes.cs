@@ -109,9 +109,14 @@ public sealed class MigrationOutcomes
     private void Append(string record)
     {
         if (_journal is null) return;
-        using var file = new FileStream(_journal, FileMode.Append, FileAccess.Write, FileShare.Read);
-        var bytes = System.Text.Encoding.UTF8.GetBytes(record + ";\n");
-        file.Write(bytes);
-        file.Flush(flushToDisk: true);
+        bool created = !File.Exists(_journal);
+        using (var file = new FileStream(_journal, FileMode.Append, FileAccess.Write, FileShare.Read))
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(record + ";\n");
+            file.Write(bytes);
+            file.Flush(flushToDisk: true);
+        }
+        // A new journal's name is on disk only once its directory is flushed too.
+        if (created) Rtcr.Image.DurableDirectory.Sync(Path.GetDirectoryName(Path.GetFullPath(_journal))!);
     }
 }

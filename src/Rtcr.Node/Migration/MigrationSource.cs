@@ -17,6 +17,7 @@ namespace Rtcr.Node.Migration;
 public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func<MigrationEvent, Task> emit)
 {
     private readonly string _id = Guid.NewGuid().ToString("N");
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(50);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _images;
     private long _bytesSent;
@@ -176,6 +177,7 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
         var started = _clock.Elapsed;
         using var call = target.Client.ReceiveImage(deadline: Deadline(), cancellationToken: cancel);
         long done = 0;
+        var lastProgress = _clock.Elapsed - ProgressInterval; // the first chunk reports
         int chunkBytes = request.ChunkBytes > 0 ? request.ChunkBytes : ImageChunker.DefaultChunkBytes;
         foreach (var chunk in ImageChunker.Split(bytes, _id, sequence, chunkBytes, header))
         {
@@ -188,7 +190,13 @@ public sealed class MigrationSource(LocalNode node, MigrateRequest request, Func
             }
             await call.RequestStream.WriteAsync(chunk, cancel);
             done += chunk.Data.Length;
-            await emit(new MigrationEvent { Transfer = new TransferProgress { Image = sequence, Done = done, Total = bytes.Length } });
+            // Progress at most every 50 ms and at the end: a message to the client per chunk competes with
+            // the stream itself (every write to the client is a hand-off to another thread).
+            if (chunk.Last || _clock.Elapsed - lastProgress >= ProgressInterval)
+            {
+                lastProgress = _clock.Elapsed;
+                await emit(new MigrationEvent { Transfer = new TransferProgress { Image = sequence, Done = done, Total = bytes.Length } });
+            }
         }
         await call.RequestStream.CompleteAsync();
         await call.ResponseAsync;

@@ -37,4 +37,7 @@ public enum FaultPoint
 
     /// <summary>Before the control server writes its reply to a client (the client disconnected mid-request). Subject: the reply line.</summary>
     ControlReply,
+
+    /// <summary>Before a directory is flushed to disk after a file in it was renamed, created or deleted (fsync of the directory fails). Subject: the directory's full path.</summary>
+    DirectorySync,
 }

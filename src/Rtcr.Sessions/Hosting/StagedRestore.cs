@@ -116,22 +116,9 @@ public sealed class StagedRestore
         reason = "";
         try
         {
-            foreach (var (ram, ds) in memory)
-            {
-                var stored = delta.Stored(ds);
-                var target = ram.GetSpan(0, checked((int)ram.Size));
-                if (ds.Ranges is null)
-                {
-                    stored.CopyTo(target);
-                    continue;
-                }
-                long packed = 0;
-                foreach (var r in ds.Ranges)
-                {
-                    stored.Slice((int)packed, (int)r.Length).CopyTo(target[(int)r.Offset..]);
-                    packed += r.Length;
-                }
-            }
+            // The whole dataspace or each stored range at its offset; an image read from a file is read
+            // straight into the child's memory.
+            foreach (var (ram, ds) in memory) delta.CopyContentTo(ds, ram.GetSpan(0, checked((int)ram.Size)));
             ApplySessionState(m);
             foreach (var (ctx, count) in topUps) ctx.Submit(count);
         }
