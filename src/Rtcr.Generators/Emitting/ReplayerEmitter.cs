@@ -157,12 +157,7 @@ internal static class ReplayerEmitter
         EmitChildLoop(w, spec, children, "RestoreHooks");
         if (spec.Hook is not null)
         {
-            w.Open("if (state.HookState is { } hookState)");
-            w.Line("// Hooks work on the real object, as when they captured it.");
-            w.Line($"var real = target is {spec.Names.Recorder} recorder ? recorder.Inner : target;");
-            w.Line("var reader = new global::Rtcr.Recording.StateReader(hookState);");
-            w.Line($"new {spec.Hook}().Restore(real, ref reader, context);");
-            w.Close();
+            w.Line($"global::Rtcr.Recording.StateHooks.Restore<{spec.FullName}>(new {spec.Hook}(), state, target, context);");
         }
         w.Close();
         w.Line();
