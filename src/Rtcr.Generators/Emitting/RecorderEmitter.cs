@@ -38,7 +38,8 @@ internal static class RecorderEmitter
         else
             w.Line($"/// Recording proxy of <see cref=\"{Naming.Cref(spec.FullName)}\"/> objects: forwards every call");
         w.Line("/// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and");
-        w.Line("/// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.");
+        w.Line("/// recorded under one gate, so the record always matches the object's state (and creations are recorded in the");
+        w.Line("/// order they happened), and a failed call records nothing.");
         w.Line("/// </summary>");
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Rtcr.Generators\", \"" + ThisAssembly.Version + "\")]");
         string baseType = spec.IsSession ? $"{SessionBase}<{spec.FullName}>" : $"{ObjectBase}<{spec.FullName}>";
@@ -169,7 +170,6 @@ internal static class RecorderEmitter
             case RecordingKind.Creates:
             {
                 var names = m.Created!.Names;
-                w.Line("// Under the gate, so that creations are recorded in the order they happened.");
                 w.Open(gate);
                 w.Line($"var {result} = {forward};");
                 w.Line($"long {badge} = {self}_context.BadgeOf({result});");
@@ -217,7 +217,6 @@ internal static class RecorderEmitter
             case RecordingKind.Sets when m.HasStaticKey:
             {
                 var slot = staticKeys.First(k => k.Key == m.Key);
-                w.Line("// Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.");
                 w.Open(gate);
                 w.Line(forwardAndKeep);
                 w.Line($"if ({self}{slot.Slot}Order == 0) {self}{slot.Slot}Order = {self}NextOrder();");

@@ -6,7 +6,8 @@ namespace Rtcr.TestServices
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.TestServices.IBucket"/> objects: forwards every call
     /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
-    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
+    /// recorded under one gate, so the record always matches the object's state (and creations are recorded in the
+    /// order they happened), and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class BucketRecorder : global::Rtcr.Recording.Recorder<global::Rtcr.TestServices.IBucket>, global::Rtcr.TestServices.IBucket
@@ -55,7 +56,6 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.ICursor> Cursor(byte page)
         {
-            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
                 var result = _inner.Cursor(page);

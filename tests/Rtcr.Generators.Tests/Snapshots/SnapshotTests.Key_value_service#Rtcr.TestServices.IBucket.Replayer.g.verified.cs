@@ -68,6 +68,5 @@ namespace Rtcr.TestServices
             }
             global::Rtcr.Recording.StateHooks.Restore<global::Rtcr.TestServices.IBucket>(new global::Rtcr.TestServices.BucketHook(), state, target, context);
         }
-
     }
 }

@@ -6,7 +6,8 @@ namespace Rtcr.TestServices
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.TestServices.ICursor"/> objects: forwards every call
     /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
-    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
+    /// recorded under one gate, so the record always matches the object's state (and creations are recorded in the
+    /// order they happened), and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class CursorRecorder : global::Rtcr.Recording.Recorder<global::Rtcr.TestServices.ICursor>, global::Rtcr.TestServices.ICursor
@@ -25,7 +26,6 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void Seek(ulong position, uint stride, short direction)
         {
-            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
                 _inner.Seek(position, stride, direction);

@@ -6,7 +6,8 @@ namespace Rtcr.TestServices
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.TestServices.IKvSession"/> sessions (service "KV"): forwards every call
     /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
-    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
+    /// recorded under one gate, so the record always matches the object's state (and creations are recorded in the
+    /// order they happened), and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class KvSessionRecorder : global::Rtcr.Recording.SessionRecorder<global::Rtcr.TestServices.IKvSession>, global::Rtcr.TestServices.IKvSession, global::Rtcr.Recording.ISessionRecorder
@@ -34,7 +35,6 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.IBucket> CreateBucket(string name, int capacity)
         {
-            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
                 var result = _inner.CreateBucket(name, capacity);
@@ -61,7 +61,6 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.ITag> Tag(string? label)
         {
-            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
                 var result = _inner.Tag(label);
@@ -75,7 +74,6 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void SetMode(global::Rtcr.TestServices.Mode mode)
         {
-            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
                 _inner.SetMode(mode);
@@ -87,7 +85,6 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void SetLimit(long bytes, bool hard)
         {
-            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
                 _inner.SetLimit(bytes, hard);
@@ -101,7 +98,6 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void ClearLimit()
         {
-            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
                 _inner.ClearLimit();
@@ -113,7 +109,6 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void Primary(global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.IBucket> bucket)
         {
-            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
                 _inner.Primary(bucket);

@@ -6,7 +6,8 @@ namespace Rtcr.Sessions
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.Sessions.IRegionMap"/> objects: forwards every call
     /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
-    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
+    /// recorded under one gate, so the record always matches the object's state (and creations are recorded in the
+    /// order they happened), and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class RegionMapRecorder : global::Rtcr.Recording.Recorder<global::Rtcr.Sessions.IRegionMap>, global::Rtcr.Sessions.IRegionMap
@@ -48,7 +49,6 @@ namespace Rtcr.Sessions
         /// <inheritdoc />
         public void FaultHandler(global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.ISignalContext> handler)
         {
-            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
                 _inner.FaultHandler(handler);
@@ -63,7 +63,6 @@ namespace Rtcr.Sessions
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace> Dataspace()
         {
-            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
                 var result = _inner.Dataspace();
