@@ -21,7 +21,7 @@ internal static class RecorderEmitter
     /// parameter of one of these names (or of a field's, starting with "_") makes it reach them through <c>this</c>.
     /// </summary>
     internal static readonly string[] BaseHelpers =
-        { "NextOrder", "RecordSetting", "ForgetSetting", "IsRecorded", "RecordCreation", "ForgetCreation", "Interpose", "RecordUpgrade", "TakeRecorded", "CaptureHook" };
+        { "RecordSetting", "ForgetSetting", "IsRecorded", "RecordCreation", "ForgetCreation", "Interpose", "RecordUpgrade", "TakeRecorded", "CaptureHook" };
 
     public static string Emit(InterfaceSpec spec)
     {
@@ -100,7 +100,7 @@ internal static class RecorderEmitter
     /// </summary>
     private static List<StaticKey> StaticKeys(List<MethodSpec> methods)
     {
-        var used = new HashSet<string> { "_inner", "_context", "_gate" };
+        var used = new HashSet<string> { "_inner", "_context", "_gate", "_nextOrder" };
         string Allocate(string name, params string[] suffixes)
         {
             string candidate = name;
@@ -219,7 +219,7 @@ internal static class RecorderEmitter
                 var slot = staticKeys.First(k => k.Key == m.Key);
                 w.Open(gate);
                 w.Line(forwardAndKeep);
-                w.Line($"if ({self}{slot.Slot}Order == 0) {self}{slot.Slot}Order = {self}NextOrder();");
+                w.Line($"if ({self}{slot.Slot}Order == 0) {self}{slot.Slot}Order = ++{self}_nextOrder;");
                 if (slot.Methods.Count > 1) w.Line($"{self}{slot.Slot}Method = {slot.Methods.IndexOf(m) + 1};");
                 foreach (var p in m.Parameters)
                     w.Line($"{self}{slot.Fields[(m, p)]} = {Recorded(p)};");

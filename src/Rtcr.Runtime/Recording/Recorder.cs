@@ -29,7 +29,11 @@ public abstract class Recorder<T> : IInterposed where T : class
     /// </summary>
     protected RecordGate _gate;
 
-    private long _nextOrder;
+    /// <summary>
+    /// The last position handed out in first-set order; a constant key takes <c>++_nextOrder</c> when it is first
+    /// set. A field rather than a method, so that a recorded call's code stays small enough to be inlined.
+    /// </summary>
+    protected long _nextOrder;
     private Dictionary<string, KeyedSetting>? _settings;
     private Dictionary<long, Created>? _objects;
 
@@ -47,16 +51,13 @@ public abstract class Recorder<T> : IInterposed where T : class
 
     object IInterposed.Inner => _inner;
 
-    /// <summary>The next position in first-set order (a constant key takes one when it is first set).</summary>
-    protected long NextOrder() => ++_nextOrder;
-
     /// <summary>Records the latest call of a keyed setting; a key keeps the position it was first set at.</summary>
     /// <param name="key">The key, extended by its argument or result.</param>
     /// <param name="call">The call that set it.</param>
     protected void RecordSetting(string key, StateCall call)
     {
         var settings = _settings ??= new Dictionary<string, KeyedSetting>(StringComparer.Ordinal);
-        long order = settings.TryGetValue(key, out var existing) ? existing.Order : NextOrder();
+        long order = settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;
         settings[key] = new KeyedSetting(order, call);
     }
 

@@ -29,7 +29,7 @@ namespace Rtcr.TestServices
             using (_gate.Enter())
             {
                 _inner.Seek(position, stride, direction);
-                if (_positionKeyOrder == 0) _positionKeyOrder = NextOrder();
+                if (_positionKeyOrder == 0) _positionKeyOrder = ++_nextOrder;
                 _seekPosition = position;
                 _seekStride = stride;
                 _seekDirection = direction;

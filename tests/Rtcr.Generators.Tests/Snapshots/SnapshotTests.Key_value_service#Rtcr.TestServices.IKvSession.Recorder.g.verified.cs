@@ -77,7 +77,7 @@ namespace Rtcr.TestServices
             using (_gate.Enter())
             {
                 _inner.SetMode(mode);
-                if (_modeKeyOrder == 0) _modeKeyOrder = NextOrder();
+                if (_modeKeyOrder == 0) _modeKeyOrder = ++_nextOrder;
                 _setModeMode = mode;
             }
         }
@@ -88,7 +88,7 @@ namespace Rtcr.TestServices
             using (_gate.Enter())
             {
                 _inner.SetLimit(bytes, hard);
-                if (_limitKeyOrder == 0) _limitKeyOrder = NextOrder();
+                if (_limitKeyOrder == 0) _limitKeyOrder = ++_nextOrder;
                 _limitKeyMethod = 1;
                 _setLimitBytes = bytes;
                 _setLimitHard = hard;
@@ -101,7 +101,7 @@ namespace Rtcr.TestServices
             using (_gate.Enter())
             {
                 _inner.ClearLimit();
-                if (_limitKeyOrder == 0) _limitKeyOrder = NextOrder();
+                if (_limitKeyOrder == 0) _limitKeyOrder = ++_nextOrder;
                 _limitKeyMethod = 2;
             }
         }
@@ -112,7 +112,7 @@ namespace Rtcr.TestServices
             using (_gate.Enter())
             {
                 _inner.Primary(bucket);
-                if (_primaryKeyOrder == 0) _primaryKeyOrder = NextOrder();
+                if (_primaryKeyOrder == 0) _primaryKeyOrder = ++_nextOrder;
                 _primaryBucket = _context.BadgeOf(bucket);
             }
         }

@@ -52,7 +52,7 @@ namespace Rtcr.Sessions
             using (_gate.Enter())
             {
                 _inner.FaultHandler(handler);
-                if (_faultHandlerKeyOrder == 0) _faultHandlerKeyOrder = NextOrder();
+                if (_faultHandlerKeyOrder == 0) _faultHandlerKeyOrder = ++_nextOrder;
                 _faultHandlerHandler = _context.BadgeOf(handler);
             }
         }

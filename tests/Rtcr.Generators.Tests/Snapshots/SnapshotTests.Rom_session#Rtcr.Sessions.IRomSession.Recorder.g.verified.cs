@@ -41,7 +41,7 @@ namespace Rtcr.Sessions
             using (_gate.Enter())
             {
                 _inner.Sigh(handler);
-                if (_sighKeyOrder == 0) _sighKeyOrder = NextOrder();
+                if (_sighKeyOrder == 0) _sighKeyOrder = ++_nextOrder;
                 _sighHandler = _context.BadgeOf(handler);
             }
         }
