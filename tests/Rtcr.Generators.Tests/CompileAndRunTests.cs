@@ -156,4 +156,39 @@ public sealed class CompileAndRunTests
         Assert.Contains("IKvSession.Primary", error.Message);
         Assert.Contains("'bucket'", error.Message);
     }
+
+    [Fact]
+    public void Replayer_refuses_a_foreign_state_or_session_and_changes_nothing()
+    {
+        using var kernel = new Kernel();
+        var (recorder, _) = RecordScenario(kernel);
+        var state = recorder.Capture();
+
+        using var freshKernel = new Kernel();
+        var freshClient = freshKernel.CreateProtectionDomain("client");
+        var registry = Registry();
+        Assert.True(registry.TryWrap("KV", CreateCore(freshClient), new RecordingContext(freshClient), state.Args, out var session));
+        var replayer = registry.GetReplayer("KV");
+        var context = new TestReplayContext(freshClient);
+
+        var foreignState = Assert.Throws<ArgumentException>(() => replayer.ReplayCreations(new ForeignState(), session, context));
+        Assert.Contains("state of a KV session", foreignState.Message);
+        Assert.Contains(nameof(ForeignState), foreignState.Message);
+        var foreignSession = Assert.Throws<ArgumentException>(() => replayer.ReplaySettings(state, "not a session", context));
+        Assert.Contains("expected a IKvSession, got String", foreignSession.Message);
+        // Nothing was created or set on the session before the refusals.
+        Assert.Empty(context.Badges);
+        Assert.Empty(((ISessionRecorder)session).Capture().ToRecord().Settings);
+    }
+
+    private sealed class ForeignState : ISessionState
+    {
+        public string Service => "KV";
+
+        public SessionArgs Args => CompileAndRunTests.Args;
+
+        public void Write(StateWriter writer) { }
+
+        public SessionRecord ToRecord() => throw new NotSupportedException();
+    }
 }

@@ -13,7 +13,15 @@ internal static class RecorderEmitter
 {
     private const string Context = "global::Rtcr.Recording.RecordingContext";
     private const string Args = "global::Rtcr.Services.SessionArgs";
-    private const string Invariant = "global::System.Globalization.CultureInfo.InvariantCulture";
+    private const string ObjectBase = "global::Rtcr.Recording.Recorder";
+    private const string SessionBase = "global::Rtcr.Recording.SessionRecorder";
+
+    /// <summary>
+    /// The protected members of <c>Rtcr.Recording.Recorder&lt;T&gt;</c> and <c>SessionRecorder&lt;T&gt;</c> the generated code calls: a
+    /// parameter of one of these names (or of a field's, starting with "_") makes it reach them through <c>this</c>.
+    /// </summary>
+    internal static readonly string[] BaseHelpers =
+        { "RecordSetting", "ForgetSetting", "IsRecorded", "RecordCreation", "ForgetCreation", "Interpose", "RecordUpgrade", "TakeRecorded", "CaptureHook" };
 
     public static string Emit(InterfaceSpec spec)
     {
@@ -22,12 +30,7 @@ internal static class RecorderEmitter
         if (hasNamespace) w.Open("namespace " + spec.Namespace);
 
         var methods = spec.Methods.ToList();
-        var staticKeys = StaticKeys(methods, spec);
-        bool hasDynamicKeys = methods.Any(m => m.Kind == RecordingKind.Sets && !m.HasStaticKey);
-        bool hasSettings = methods.Any(m => m.Kind == RecordingKind.Sets);
-        bool hasObjects = methods.Any(m => m.Kind == RecordingKind.Creates);
-        bool needsGate = hasSettings || hasObjects || (spec.IsSession && methods.Any(m => m.Kind == RecordingKind.Upgrade));
-        string state = StateType(spec);
+        var staticKeys = StaticKeys(methods);
 
         w.Line("/// <summary>");
         if (spec.IsSession)
@@ -35,96 +38,43 @@ internal static class RecorderEmitter
         else
             w.Line($"/// Recording proxy of <see cref=\"{Naming.Cref(spec.FullName)}\"/> objects: forwards every call");
         w.Line("/// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and");
-        w.Line("/// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.");
+        w.Line("/// recorded under one gate, so the record always matches the object's state (and creations are recorded in the");
+        w.Line("/// order they happened), and a failed call records nothing.");
         w.Line("/// </summary>");
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Rtcr.Generators\", \"" + ThisAssembly.Version + "\")]");
-        w.Open($"{spec.Accessibility} sealed partial class {spec.RecorderName} : {spec.FullName}, global::Rtcr.Recording.IInterposed" + (spec.IsSession ? ", global::Rtcr.Recording.ISessionRecorder" : ""));
+        string baseType = spec.IsSession ? $"{SessionBase}<{spec.FullName}>" : $"{ObjectBase}<{spec.FullName}>";
+        w.Open($"{spec.Accessibility} sealed partial class {spec.RecorderName} : {baseType}, {spec.FullName}" + (spec.IsSession ? ", global::Rtcr.Recording.ISessionRecorder" : ""));
 
-        // Fields.
-        w.Line($"private readonly {spec.FullName} _inner;");
-        w.Line($"private readonly {Context} _context;");
-        if (spec.IsSession) w.Line($"private readonly {Args} _args;");
-        if (needsGate)
-        {
-            w.Line();
-            w.Line("// Guards every recorded field below, and the forwarded call with it; [Query] and [Captures] calls never take it.");
-            w.Line("private global::Rtcr.Recording.RecordGate _gate;");
-        }
-        bool hasUpgrade = spec.IsSession && methods.Any(m => m.Kind == RecordingKind.Upgrade);
-        if (hasUpgrade)
-        {
-            w.Line("private long _upgradedRam;");
-            w.Line("private long _upgradedCaps;");
-        }
-        if (hasSettings) w.Line("private long _nextOrder;");
-        if (hasObjects) w.Line("private readonly global::System.Collections.Generic.Dictionary<long, Created> _objects = new();");
-        if (hasDynamicKeys) w.Line("private readonly global::System.Collections.Generic.Dictionary<string, KeyedSetting> _settings = new(global::System.StringComparer.Ordinal);");
+        // Fields: only the constant keys' slots; everything else the base type keeps.
         foreach (var key in staticKeys)
         {
-            w.Line();
-            w.Line($"// [Sets({ValueCode.Literal(key.Key)})]: order of first set (0 = not set)" + (key.Methods.Count > 1 ? ", which method set it last, and its arguments." : " and the latest arguments."));
+            w.Line($"// [Sets({ValueCode.Literal(key.Key)})], guarded by _gate: order of first set (0 = not set)" + (key.Methods.Count > 1 ? ", which method set it last, and its arguments." : " and the latest arguments."));
             w.Line($"private long {key.Slot}Order;");
             if (key.Methods.Count > 1) w.Line($"private int {key.Slot}Method;");
             foreach (var m in key.Methods)
                 foreach (var p in m.Parameters)
                     w.Line($"private {ValueCode.StorageType(p)} {key.Fields[(m, p)]}" + (p.Kind == ValueKind.String && !p.IsNullableString ? " = \"\";" : ";"));
+            w.Line();
         }
-        w.Line();
 
-        // Constructor and properties.
+        // Constructor.
         w.Line($"/// <summary>Puts a recorder in front of <paramref name=\"inner\"/>.</summary>");
         w.Line("/// <param name=\"inner\">The real object; every call is forwarded to it.</param>");
         w.Line("/// <param name=\"context\">The client whose capabilities the calls carry.</param>");
         if (spec.IsSession)
         {
             w.Line("/// <param name=\"args\">The arguments the session was created with.</param>");
-            w.Open($"public {spec.RecorderName}({spec.FullName} inner, {Context} context, {Args} args)");
+            w.Line($"public {spec.RecorderName}({spec.FullName} inner, {Context} context, {Args} args) : base(inner, context, args, {ValueCode.Literal(spec.Service!)}) {{ }}");
         }
         else
         {
-            w.Open($"public {spec.RecorderName}({spec.FullName} inner, {Context} context)");
+            w.Line($"public {spec.RecorderName}({spec.FullName} inner, {Context} context) : base(inner, context) {{ }}");
         }
-        w.Line("_inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));");
-        w.Line("_context = context ?? throw new global::System.ArgumentNullException(nameof(context));");
-        if (spec.IsSession) w.Line("_args = args ?? throw new global::System.ArgumentNullException(nameof(args));");
-        w.Close();
         w.Line();
-        w.Line("/// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>");
-        w.Line($"public {spec.FullName} Inner => _inner;");
-        w.Line();
-        w.Line("object global::Rtcr.Recording.IInterposed.Inner => _inner;");
-        w.Line();
-        if (spec.IsSession)
-        {
-            w.Line("/// <inheritdoc />");
-            w.Line($"public string Service => {ValueCode.Literal(spec.Service!)};");
-            w.Line();
-            w.Line("/// <inheritdoc />");
-            w.Line($"public {Args} Args => _args;");
-            w.Line();
-        }
 
         foreach (var m in methods) EmitMethod(w, spec, m, staticKeys);
 
-        EmitCapture(w, spec, staticKeys, hasDynamicKeys, hasObjects);
-
-        if (hasSettings && hasDynamicKeys)
-        {
-            w.Line();
-            w.Line("// Called inside the gate. A key keeps the position it was first set at; only its call is replaced.");
-            w.Open("private void Set(string key, global::Rtcr.Recording.StateCall call)");
-            w.Line("long order = _settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;");
-            w.Line("_settings[key] = new KeyedSetting(order, call);");
-            w.Close();
-            w.Line();
-            w.Line("private readonly record struct KeyedSetting(long Order, global::Rtcr.Recording.StateCall Call);");
-        }
-        if (hasObjects)
-        {
-            w.Line();
-            w.Line("// The recorded creation and, for objects that record calls themselves, their recorder.");
-            w.Line("private readonly record struct Created(global::Rtcr.Recording.StateCreation Call, object? Recorder);");
-        }
+        EmitCapture(w, spec, staticKeys);
 
         w.Close();
         if (hasNamespace) w.Close();
@@ -144,13 +94,13 @@ internal static class RecorderEmitter
     }
 
     /// <summary>
-    /// Constant keys in first-declared order. Field names are allocated against each other and the recorder's
-    /// own fields, so keys differing only in punctuation ("a-b", "a_b") and overloads sharing parameter names
+    /// Constant keys in first-declared order. Field names are allocated against each other and the base type's
+    /// fields, so keys differing only in punctuation ("a-b", "a_b") and overloads sharing parameter names
     /// get distinct fields.
     /// </summary>
-    private static List<StaticKey> StaticKeys(List<MethodSpec> methods, InterfaceSpec spec)
+    private static List<StaticKey> StaticKeys(List<MethodSpec> methods)
     {
-        var used = new HashSet<string> { "_inner", "_context", "_args", "_gate", "_upgradedRam", "_upgradedCaps", "_nextOrder", "_objects", "_settings" };
+        var used = new HashSet<string> { "_inner", "_context", "_gate", "_nextOrder" };
         string Allocate(string name, params string[] suffixes)
         {
             string candidate = name;
@@ -194,10 +144,10 @@ internal static class RecorderEmitter
     private static void EmitMethod(SourceWriter w, InterfaceSpec spec, MethodSpec m, List<StaticKey> staticKeys)
     {
         string state = StateType(spec);
-        // A parameter may be named like a field (_inner): then fields are reached through this.
-        string self = m.Parameters.Any(p => p.PlainName.StartsWith("_", System.StringComparison.Ordinal)) ? "this." : "";
+        // A parameter may be named like a field (_inner) or a helper of the base type: then they are reached through this.
+        string self = m.Parameters.Any(p => p.PlainName.StartsWith("_", System.StringComparison.Ordinal) || BaseHelpers.Contains(p.PlainName)) ? "this." : "";
         string result = Local(m, "result"), badge = Local(m, "badge"), call = Local(m, "call"), key = Local(m, "key");
-        string created = Local(m, "created"), recorder = Local(m, "recorder");
+        string recorder = Local(m, "recorder"), obj = Local(m, "obj"), ctx = Local(m, "ctx");
         string forward = Forward(m, self);
         string forwardAndKeep = m.ReturnsVoid ? forward + ";" : $"var {result} = {forward};";
         string Recorded(ParameterSpec p) => p.Kind == ValueKind.Capability ? $"{self}_context.BadgeOf({p.Name})" : p.Name;
@@ -220,25 +170,20 @@ internal static class RecorderEmitter
             case RecordingKind.Creates:
             {
                 var names = m.Created!.Names;
-                w.Line("// Under the gate, so that creations are recorded in the order they happened.");
                 w.Open(gate);
                 w.Line($"var {result} = {forward};");
                 w.Line($"long {badge} = {self}_context.BadgeOf({result});");
-                w.Line("// Some methods hand out the same object on every call (a PD's address space): it is recorded once.");
-                w.Line($"if ({badge} == 0 || {self}_objects.ContainsKey({badge})) return {result};");
+                w.Line($"if ({self}IsRecorded({badge})) return {result};");
                 var args = m.Parameters.Select(Recorded).Concat(new[] { badge, $"{self}_context.NextSequence()" });
                 if (names is not null)
                 {
                     args = args.Concat(new[] { "null" });
-                    w.Line($"var {created} = {self}_context.Resolve({result});");
-                    w.Line($"var {recorder} = {created} as {names.Recorder} ?? new {names.Recorder}({created}, {self}_context);");
-                    w.Line("// Every holder of the capability now reaches the recorder, so calls on the object are recorded too.");
-                    w.Line($"if (!ReferenceEquals({recorder}, {created})) {self}_context.Interpose({badge}, {recorder});");
-                    w.Line($"{self}_objects.Add({badge}, new Created(new {state}.{m.CallType}({string.Join(", ", args)}), {recorder}));");
+                    w.Line($"var {recorder} = {self}Interpose({result}, {badge}, static ({obj}, {ctx}) => new {names.Recorder}({obj}, {ctx}));");
+                    w.Line($"{self}RecordCreation({badge}, new {state}.{m.CallType}({string.Join(", ", args)}), {recorder});");
                 }
                 else
                 {
-                    w.Line($"{self}_objects.Add({badge}, new Created(new {state}.{m.CallType}({string.Join(", ", args)}), null));");
+                    w.Line($"{self}RecordCreation({badge}, new {state}.{m.CallType}({string.Join(", ", args)}), null);");
                 }
                 w.Line($"return {result};");
                 w.Close();
@@ -258,7 +203,7 @@ internal static class RecorderEmitter
                 w.Line("// Read before the call: afterwards the capability may name nothing.");
                 w.Line($"long {badge} = {self}_context.BadgeOf({cap.Name});");
                 w.Line(forwardAndKeep);
-                w.Line($"{self}_objects.Remove({badge});");
+                w.Line($"{self}ForgetCreation({badge});");
                 if (!m.ReturnsVoid) w.Line($"return {result};");
                 w.Close();
                 break;
@@ -266,14 +211,12 @@ internal static class RecorderEmitter
             case RecordingKind.Upgrade:
                 w.Open(gate);
                 w.Line(forward + ";");
-                w.Line($"{self}_upgradedRam += {m.Parameters[0].Name};");
-                w.Line($"{self}_upgradedCaps += {m.Parameters[1].Name};");
+                w.Line($"{self}RecordUpgrade({m.Parameters[0].Name}, {m.Parameters[1].Name});");
                 w.Close();
                 break;
             case RecordingKind.Sets when m.HasStaticKey:
             {
                 var slot = staticKeys.First(k => k.Key == m.Key);
-                w.Line("// Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.");
                 w.Open(gate);
                 w.Line(forwardAndKeep);
                 w.Line($"if ({self}{slot.Slot}Order == 0) {self}{slot.Slot}Order = ++{self}_nextOrder;");
@@ -292,7 +235,7 @@ internal static class RecorderEmitter
                 w.Open(gate);
                 w.Line(forwardAndKeep);
                 w.Line($"var {call} = new {state}.{m.CallType}({string.Join(", ", args)});");
-                w.Line($"{self}Set({KeyExpression(m, call, result)}, {call});");
+                w.Line($"{self}RecordSetting({KeyExpression(m, call, result)}, {call});");
                 if (!m.ReturnsVoid) w.Line($"return {result};");
                 w.Close();
                 break;
@@ -313,7 +256,7 @@ internal static class RecorderEmitter
                     w.Line("// The key before the call: afterwards a capability may name nothing.");
                     w.Line($"string {key} = {ValueCode.Literal(m.Key + ":")} + {ValueCode.KeyPart(p.Kind, part)};");
                     w.Line(forwardAndKeep);
-                    w.Line($"{self}_settings.Remove({key});");
+                    w.Line($"{self}ForgetSetting({key});");
                 }
                 else
                 {
@@ -338,82 +281,56 @@ internal static class RecorderEmitter
         return $"{prefix} + {ValueCode.KeyPart(p.Kind, call + "." + Naming.Property(p))}";
     }
 
-    private static void EmitCapture(SourceWriter w, InterfaceSpec spec, List<StaticKey> staticKeys, bool hasDynamicKeys, bool hasObjects)
+    private static void EmitCapture(SourceWriter w, InterfaceSpec spec, List<StaticKey> staticKeys)
     {
         string state = StateType(spec);
-        bool hasSettings = staticKeys.Count > 0 || hasDynamicKeys;
         w.Line("/// <summary>");
         w.Line("/// A snapshot of the recorded state: " + (spec.IsSession ? "upgrades, " : "") + "the latest call per key in first-set order and the live");
         w.Line("/// created objects in creation order" + (spec.Hook is not null ? ", plus what the state hook captures from the wrapped object." : ".") + " Call while the client is paused.");
         w.Line("/// </summary>");
         w.Open($"public {state} Capture()");
-        w.Line(spec.IsSession ? $"var state = new {state}(_args);" : $"var state = new {state}();");
-        if (hasSettings) w.Line("var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();");
-        if (hasObjects) w.Line("global::System.Collections.Generic.List<Created> objects;");
-        bool hasUpgrade = spec.IsSession && spec.Methods.Any(m => m.Kind == RecordingKind.Upgrade);
-        if (hasUpgrade || hasSettings || hasObjects)
+        w.Line(spec.IsSession ? $"var state = new {state}(Args);" : $"var state = new {state}();");
+        w.Line("var capture = new global::Rtcr.Recording.RecordCapture();");
+        w.Open("using (_gate.EnterToCapture())");
+        foreach (var key in staticKeys)
         {
-            w.Open("using (_gate.EnterToCapture())");
-            if (hasUpgrade)
+            string slot = key.Slot;
+            string literal = ValueCode.Literal(key.Key);
+            if (key.Methods.Count == 1)
             {
-                w.Line("state.UpgradedRam = _upgradedRam;");
-                w.Line("state.UpgradedCaps = _upgradedCaps;");
-            }
-            foreach (var key in staticKeys)
-            {
-                string slot = key.Slot;
-                string literal = ValueCode.Literal(key.Key);
-                if (key.Methods.Count == 1)
-                {
-                    w.Line($"if ({slot}Order != 0)");
-                    w.Line($"    settings.Add(({slot}Order, new({literal}, {NewCall(state, key, key.Methods[0])})));");
-                }
-                else
-                {
-                    w.Line($"if ({slot}Order != 0)");
-                    w.Line($"    settings.Add(({slot}Order, new({literal}, {slot}Method switch");
-                    w.Line("    {");
-                    for (int i = 0; i < key.Methods.Count; i++)
-                        w.Line($"        {(i == key.Methods.Count - 1 ? "_" : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))} => {NewCall(state, key, key.Methods[i])},");
-                    w.Line("    })));");
-                }
-            }
-            if (hasDynamicKeys) w.Line("foreach (var setting in _settings) settings.Add((setting.Value.Order, new(setting.Key, setting.Value.Call)));");
-            if (hasObjects) w.Line("objects = new global::System.Collections.Generic.List<Created>(_objects.Values);");
-            w.Close();
-        }
-        if (hasSettings)
-        {
-            w.Line("settings.Sort(static (a, b) => a.Order.CompareTo(b.Order));");
-            w.Line("foreach (var (_, setting) in settings) state.Settings.Add(setting);");
-        }
-        if (hasObjects)
-        {
-            w.Line("objects.Sort(static (a, b) => a.Call.Sequence.CompareTo(b.Call.Sequence));");
-            var withChild = spec.Methods.Where(m => m.Kind == RecordingKind.Creates && m.Created!.Names is not null).ToList();
-            if (withChild.Count == 0)
-            {
-                w.Line("foreach (var created in objects) state.Objects.Add(created.Call);");
+                w.Line($"if ({slot}Order != 0) capture.Add({slot}Order, {literal}, {NewCall(state, key, key.Methods[0])});");
             }
             else
             {
-                w.Line("// Created objects are captured outside the lock: their recorders take their own.");
-                w.Open("foreach (var created in objects)");
-                w.Line("state.Objects.Add(created switch");
-                w.Line("{");
-                foreach (var m in withChild)
-                    w.Line($"    {{ Call: {state}.{m.CallType} call, Recorder: {m.Created!.Names!.Recorder} recorder }} => call with {{ Object = recorder.Capture() }},");
-                w.Line("    _ => created.Call,");
-                w.Line("});");
-                w.Close();
+                w.Line($"if ({slot}Order != 0)");
+                w.Line($"    capture.Add({slot}Order, {literal}, {slot}Method switch");
+                w.Line("    {");
+                for (int i = 0; i < key.Methods.Count; i++)
+                    w.Line($"        {(i == key.Methods.Count - 1 ? "_" : (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))} => {NewCall(state, key, key.Methods[i])},");
+                w.Line("    });");
             }
+        }
+        w.Line("TakeRecorded(capture);");
+        w.Close();
+        var withChild = spec.Methods.Where(m => m.Kind == RecordingKind.Creates && m.Created!.Names is not null).ToList();
+        if (withChild.Count == 0)
+        {
+            w.Line("capture.CopyTo(state);");
+        }
+        else
+        {
+            w.Line("// Created objects are captured outside the gate: their recorders take their own.");
+            w.Line("capture.CopyTo(state, static (call, recorder) => (call, recorder) switch");
+            w.Line("{");
+            foreach (var m in withChild)
+                w.Line($"    ({state}.{m.CallType} created, {m.Created!.Names!.Recorder} objectRecorder) => created with {{ Object = objectRecorder.Capture() }},");
+            w.Line("    _ => call,");
+            w.Line("});");
         }
         if (spec.Hook is not null)
         {
             w.Line("// The hook reads the real object: the recorder sees only calls.");
-            w.Line("var hookState = new global::Rtcr.Recording.StateWriter();");
-            w.Line($"new {spec.Hook}().Capture(_inner, hookState);");
-            w.Line("state.HookState = hookState.ToArray();");
+            w.Line($"state.HookState = CaptureHook(new {spec.Hook}());");
         }
         w.Line("return state;");
         w.Close();

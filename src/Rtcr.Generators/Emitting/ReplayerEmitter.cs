@@ -28,7 +28,7 @@ internal static class ReplayerEmitter
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Rtcr.Generators\", \"" + ThisAssembly.Version + "\")]");
         if (spec.IsSession)
         {
-            w.Open($"{spec.Accessibility} sealed partial class {spec.ReplayerName} : global::Rtcr.Recording.ISessionReplayer");
+            w.Open($"{spec.Accessibility} sealed partial class {spec.ReplayerName} : global::Rtcr.Recording.SessionReplayer<{spec.FullName}, {state}>");
             EmitSessionMembers(w, spec);
         }
         else
@@ -53,45 +53,12 @@ internal static class ReplayerEmitter
         w.Line("/// <summary>The replayer (it holds no state).</summary>");
         w.Line($"public static {spec.ReplayerName} Instance {{ get; }} = new();");
         w.Line();
-        w.Line("/// <inheritdoc />");
-        w.Line($"public string Service => {ValueCode.Literal(spec.Service!)};");
+        w.Line("/// <summary>Creates the replayer; <see cref=\"Instance\"/> is the one to use.</summary>");
+        string upgradeArgument = upgrade is null ? "" : $", static (target, ram, caps) => {upgrade.On("target")}(ram, caps)";
+        w.Line($"public {spec.ReplayerName}() : base({ValueCode.Literal(spec.Service!)}, {spec.RestoreOrder}, ReplayCreations, ReplaySettings, RestoreHooks{upgradeArgument}) {{ }}");
         w.Line();
         w.Line("/// <inheritdoc />");
-        w.Line($"public int RestoreOrder => {spec.RestoreOrder};");
-        w.Line();
-        w.Line("/// <inheritdoc />");
-        w.Line($"public global::System.Type SessionInterface => typeof({spec.FullName});");
-        w.Line();
-        w.Line("/// <inheritdoc />");
-        w.Line($"public global::Rtcr.Recording.ISessionState Read(ref global::Rtcr.Recording.StateReader reader) => {state}.Read(ref reader);");
-        w.Line();
-        w.Line("/// <inheritdoc />");
-        w.Open($"public void ReplayCreations(global::Rtcr.Recording.ISessionState state, object session, {ReplayContext} context)");
-        w.Line("var recorded = StateOf(state);");
-        w.Line("var target = SessionOf(session);");
-        if (upgrade is not null)
-        {
-            w.Line("// The donated quota first: the recreated objects were paid from it.");
-            w.Line("if (recorded.UpgradedRam != 0 || recorded.UpgradedCaps != 0)");
-            w.Line($"    {upgrade.On("target")}(recorded.UpgradedRam, recorded.UpgradedCaps);");
-        }
-        w.Line("ReplayCreations(recorded, target, context);");
-        w.Close();
-        w.Line();
-        w.Line("/// <inheritdoc />");
-        w.Open($"public void ReplaySettings(global::Rtcr.Recording.ISessionState state, object session, {ReplayContext} context)");
-        w.Line("var recorded = StateOf(state);");
-        w.Line("var target = SessionOf(session);");
-        w.Line("ReplaySettings(recorded, target, context);");
-        w.Line("// Hooks run last: they may depend on every setting (attachments, started threads).");
-        w.Line("RestoreHooks(recorded, target, context);");
-        w.Close();
-        w.Line();
-        w.Line($"private {state} StateOf(global::Rtcr.Recording.ISessionState state) =>");
-        w.Line($"    state as {state} ?? throw new global::System.ArgumentException({ValueCode.Literal("expected the state of a " + spec.Service + " session recorded by the generated recorder, got ")} + (state?.GetType().Name ?? \"null\"), nameof(state));");
-        w.Line();
-        w.Line($"private {spec.FullName} SessionOf(object session) =>");
-        w.Line($"    session as {spec.FullName} ?? throw new global::System.ArgumentException($\"expected a {spec.Name}, got {{session?.GetType().Name ?? \"null\"}}\", nameof(session));");
+        w.Line($"public override global::Rtcr.Recording.ISessionState Read(ref global::Rtcr.Recording.StateReader reader) => {state}.Read(ref reader);");
         w.Line();
     }
 
@@ -157,15 +124,9 @@ internal static class ReplayerEmitter
         EmitChildLoop(w, spec, children, "RestoreHooks");
         if (spec.Hook is not null)
         {
-            w.Open("if (state.HookState is { } hookState)");
-            w.Line("// Hooks work on the real object, as when they captured it.");
-            w.Line($"var real = target is {spec.Names.Recorder} recorder ? recorder.Inner : target;");
-            w.Line("var reader = new global::Rtcr.Recording.StateReader(hookState);");
-            w.Line($"new {spec.Hook}().Restore(real, ref reader, context);");
-            w.Close();
+            w.Line($"global::Rtcr.Recording.StateHooks.Restore<{spec.FullName}>(new {spec.Hook}(), state, target, context);");
         }
         w.Close();
-        w.Line();
     }
 
     private static void EmitChildLoop(SourceWriter w, InterfaceSpec spec, System.Collections.Generic.List<MethodSpec> children, string phase)

@@ -469,9 +469,10 @@ internal sealed class InterfaceParser
 
     private static string Short(string fullName) => fullName.Substring(System.Math.Max(fullName.LastIndexOf('.'), fullName.LastIndexOf(':')) + 1);
 
-    // Members the recorder defines itself (and object's): an interface method of one of these names is implemented explicitly.
-    private static readonly string[] RecorderMembers =
-        { "Inner", "Service", "Args", "Capture", "Set", "KeyedSetting", "Created", "ToString", "Equals", "GetHashCode", "GetType", "MemberwiseClone", "Finalize", "ReferenceEquals" };
+    // Members the recorder, its base type (Rtcr.Recording.Recorder<T>, SessionRecorder<T>) and object define: an interface
+    // method of one of these names is implemented explicitly, so that it hides none of them.
+    private static readonly string[] RecorderMembers = Emitting.RecorderEmitter.BaseHelpers.Concat(new[]
+        { "Inner", "Service", "Args", "Capture", "ToString", "Equals", "GetHashCode", "GetType", "MemberwiseClone", "Finalize", "ReferenceEquals" }).ToArray();
 
     // Members every recorded call record has: a parameter's property never takes one of these names.
     private static readonly string[] ReservedProperties =

@@ -135,11 +135,17 @@ public sealed class KernelThread : IDisposable
     /// <summary>
     /// Asks the thread to stop at its next step boundary without waiting for it; a parent freezing many
     /// threads asks them all first and then waits (<see cref="WaitFrozen(TimeSpan)"/>), so the threads stop in
-    /// parallel and the freeze costs one step, not one step per thread.
+    /// parallel and the freeze costs one step, not one step per thread. Wait-free: it does not take the
+    /// thread's lock, which the thread holds twice per step, so asking N busy threads costs N stores, not N
+    /// scheduler rounds.
     /// </summary>
     public void RequestFreeze()
     {
-        lock (_lock) _frozen = true;
+        // The thread reads _frozen only under _lock before it starts a step. WaitFrozen enters that lock
+        // after this store (a full fence), so either the thread's next check sees the flag, or the check came
+        // first and WaitFrozen finds the step running and waits for it. A thread waiting on the monitor
+        // (paused, sleeping, thawed-but-frozen) needs no pulse: the flag only keeps it from stepping.
+        Volatile.Write(ref _frozen, true);
     }
 
     /// <summary>

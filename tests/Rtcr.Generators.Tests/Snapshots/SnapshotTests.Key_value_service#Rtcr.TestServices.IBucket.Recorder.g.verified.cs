@@ -6,33 +6,16 @@ namespace Rtcr.TestServices
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.TestServices.IBucket"/> objects: forwards every call
     /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
-    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
+    /// recorded under one gate, so the record always matches the object's state (and creations are recorded in the
+    /// order they happened), and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class BucketRecorder : global::Rtcr.TestServices.IBucket, global::Rtcr.Recording.IInterposed
+    public sealed partial class BucketRecorder : global::Rtcr.Recording.Recorder<global::Rtcr.TestServices.IBucket>, global::Rtcr.TestServices.IBucket
     {
-        private readonly global::Rtcr.TestServices.IBucket _inner;
-        private readonly global::Rtcr.Recording.RecordingContext _context;
-
-        // Guards every recorded field below, and the forwarded call with it; [Query] and [Captures] calls never take it.
-        private global::Rtcr.Recording.RecordGate _gate;
-        private long _nextOrder;
-        private readonly global::System.Collections.Generic.Dictionary<long, Created> _objects = new();
-        private readonly global::System.Collections.Generic.Dictionary<string, KeyedSetting> _settings = new(global::System.StringComparer.Ordinal);
-
         /// <summary>Puts a recorder in front of <paramref name="inner"/>.</summary>
         /// <param name="inner">The real object; every call is forwarded to it.</param>
         /// <param name="context">The client whose capabilities the calls carry.</param>
-        public BucketRecorder(global::Rtcr.TestServices.IBucket inner, global::Rtcr.Recording.RecordingContext context)
-        {
-            _inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));
-            _context = context ?? throw new global::System.ArgumentNullException(nameof(context));
-        }
-
-        /// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>
-        public global::Rtcr.TestServices.IBucket Inner => _inner;
-
-        object global::Rtcr.Recording.IInterposed.Inner => _inner;
+        public BucketRecorder(global::Rtcr.TestServices.IBucket inner, global::Rtcr.Recording.RecordingContext context) : base(inner, context) { }
 
         /// <inheritdoc />
         public void Put(string key, long value)
@@ -41,7 +24,7 @@ namespace Rtcr.TestServices
             {
                 _inner.Put(key, value);
                 var call = new BucketState.PutCall(key, value);
-                Set("entry:" + global::Rtcr.Recording.RecordedCall.Render(call.KeyArg), call);
+                RecordSetting("entry:" + global::Rtcr.Recording.RecordedCall.Render(call.KeyArg), call);
             }
         }
 
@@ -53,7 +36,7 @@ namespace Rtcr.TestServices
                 // The key before the call: afterwards a capability may name nothing.
                 string key_ = "entry:" + global::Rtcr.Recording.RecordedCall.Render(key);
                 _inner.Remove(key);
-                _settings.Remove(key_);
+                ForgetSetting(key_);
             }
         }
 
@@ -65,7 +48,7 @@ namespace Rtcr.TestServices
             {
                 var result = _inner.Pin(weight, slot);
                 var call = new BucketState.PinCall(weight, result);
-                Set("slot:" + result.ToString(global::System.Globalization.CultureInfo.InvariantCulture), call);
+                RecordSetting("slot:" + result.ToString(global::System.Globalization.CultureInfo.InvariantCulture), call);
                 return result;
             }
         }
@@ -73,18 +56,13 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.ICursor> Cursor(byte page)
         {
-            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
                 var result = _inner.Cursor(page);
                 long badge = _context.BadgeOf(result);
-                // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
-                if (badge == 0 || _objects.ContainsKey(badge)) return result;
-                var created = _context.Resolve(result);
-                var recorder = created as global::Rtcr.TestServices.CursorRecorder ?? new global::Rtcr.TestServices.CursorRecorder(created, _context);
-                // Every holder of the capability now reaches the recorder, so calls on the object are recorded too.
-                if (!ReferenceEquals(recorder, created)) _context.Interpose(badge, recorder);
-                _objects.Add(badge, new Created(new BucketState.CursorCall(page, badge, _context.NextSequence(), null), recorder));
+                if (IsRecorded(badge)) return result;
+                var recorder = Interpose(result, badge, static (obj, ctx) => new global::Rtcr.TestServices.CursorRecorder(obj, ctx));
+                RecordCreation(badge, new BucketState.CursorCall(page, badge, _context.NextSequence(), null), recorder);
                 return result;
             }
         }
@@ -105,42 +83,20 @@ namespace Rtcr.TestServices
         public BucketState Capture()
         {
             var state = new BucketState();
-            var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
-            global::System.Collections.Generic.List<Created> objects;
+            var capture = new global::Rtcr.Recording.RecordCapture();
             using (_gate.EnterToCapture())
             {
-                foreach (var setting in _settings) settings.Add((setting.Value.Order, new(setting.Key, setting.Value.Call)));
-                objects = new global::System.Collections.Generic.List<Created>(_objects.Values);
+                TakeRecorded(capture);
             }
-            settings.Sort(static (a, b) => a.Order.CompareTo(b.Order));
-            foreach (var (_, setting) in settings) state.Settings.Add(setting);
-            objects.Sort(static (a, b) => a.Call.Sequence.CompareTo(b.Call.Sequence));
-            // Created objects are captured outside the lock: their recorders take their own.
-            foreach (var created in objects)
+            // Created objects are captured outside the gate: their recorders take their own.
+            capture.CopyTo(state, static (call, recorder) => (call, recorder) switch
             {
-                state.Objects.Add(created switch
-                {
-                    { Call: BucketState.CursorCall call, Recorder: global::Rtcr.TestServices.CursorRecorder recorder } => call with { Object = recorder.Capture() },
-                    _ => created.Call,
-                });
-            }
+                (BucketState.CursorCall created, global::Rtcr.TestServices.CursorRecorder objectRecorder) => created with { Object = objectRecorder.Capture() },
+                _ => call,
+            });
             // The hook reads the real object: the recorder sees only calls.
-            var hookState = new global::Rtcr.Recording.StateWriter();
-            new global::Rtcr.TestServices.BucketHook().Capture(_inner, hookState);
-            state.HookState = hookState.ToArray();
+            state.HookState = CaptureHook(new global::Rtcr.TestServices.BucketHook());
             return state;
         }
-
-        // Called inside the gate. A key keeps the position it was first set at; only its call is replaced.
-        private void Set(string key, global::Rtcr.Recording.StateCall call)
-        {
-            long order = _settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;
-            _settings[key] = new KeyedSetting(order, call);
-        }
-
-        private readonly record struct KeyedSetting(long Order, global::Rtcr.Recording.StateCall Call);
-
-        // The recorded creation and, for objects that record calls themselves, their recorder.
-        private readonly record struct Created(global::Rtcr.Recording.StateCreation Call, object? Recorder);
     }
 }

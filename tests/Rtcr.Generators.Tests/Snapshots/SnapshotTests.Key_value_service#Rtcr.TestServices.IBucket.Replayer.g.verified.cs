@@ -66,14 +66,7 @@ namespace Rtcr.TestServices
                         break;
                 }
             }
-            if (state.HookState is { } hookState)
-            {
-                // Hooks work on the real object, as when they captured it.
-                var real = target is global::Rtcr.TestServices.BucketRecorder recorder ? recorder.Inner : target;
-                var reader = new global::Rtcr.Recording.StateReader(hookState);
-                new global::Rtcr.TestServices.BucketHook().Restore(real, ref reader, context);
-            }
+            global::Rtcr.Recording.StateHooks.Restore<global::Rtcr.TestServices.IBucket>(new global::Rtcr.TestServices.BucketHook(), state, target, context);
         }
-
     }
 }

@@ -6,19 +6,13 @@ namespace Rtcr.TestServices
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.TestServices.ICursor"/> objects: forwards every call
     /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
-    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
+    /// recorded under one gate, so the record always matches the object's state (and creations are recorded in the
+    /// order they happened), and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class CursorRecorder : global::Rtcr.TestServices.ICursor, global::Rtcr.Recording.IInterposed
+    public sealed partial class CursorRecorder : global::Rtcr.Recording.Recorder<global::Rtcr.TestServices.ICursor>, global::Rtcr.TestServices.ICursor
     {
-        private readonly global::Rtcr.TestServices.ICursor _inner;
-        private readonly global::Rtcr.Recording.RecordingContext _context;
-
-        // Guards every recorded field below, and the forwarded call with it; [Query] and [Captures] calls never take it.
-        private global::Rtcr.Recording.RecordGate _gate;
-        private long _nextOrder;
-
-        // [Sets("position")]: order of first set (0 = not set) and the latest arguments.
+        // [Sets("position")], guarded by _gate: order of first set (0 = not set) and the latest arguments.
         private long _positionKeyOrder;
         private ulong _seekPosition;
         private uint _seekStride;
@@ -27,21 +21,11 @@ namespace Rtcr.TestServices
         /// <summary>Puts a recorder in front of <paramref name="inner"/>.</summary>
         /// <param name="inner">The real object; every call is forwarded to it.</param>
         /// <param name="context">The client whose capabilities the calls carry.</param>
-        public CursorRecorder(global::Rtcr.TestServices.ICursor inner, global::Rtcr.Recording.RecordingContext context)
-        {
-            _inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));
-            _context = context ?? throw new global::System.ArgumentNullException(nameof(context));
-        }
-
-        /// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>
-        public global::Rtcr.TestServices.ICursor Inner => _inner;
-
-        object global::Rtcr.Recording.IInterposed.Inner => _inner;
+        public CursorRecorder(global::Rtcr.TestServices.ICursor inner, global::Rtcr.Recording.RecordingContext context) : base(inner, context) { }
 
         /// <inheritdoc />
         public void Seek(ulong position, uint stride, short direction)
         {
-            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
                 _inner.Seek(position, stride, direction);
@@ -62,14 +46,13 @@ namespace Rtcr.TestServices
         public CursorState Capture()
         {
             var state = new CursorState();
-            var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
+            var capture = new global::Rtcr.Recording.RecordCapture();
             using (_gate.EnterToCapture())
             {
-                if (_positionKeyOrder != 0)
-                    settings.Add((_positionKeyOrder, new("position", new CursorState.SeekCall(_seekPosition, _seekStride, _seekDirection))));
+                if (_positionKeyOrder != 0) capture.Add(_positionKeyOrder, "position", new CursorState.SeekCall(_seekPosition, _seekStride, _seekDirection));
+                TakeRecorded(capture);
             }
-            settings.Sort(static (a, b) => a.Order.CompareTo(b.Order));
-            foreach (var (_, setting) in settings) state.Settings.Add(setting);
+            capture.CopyTo(state);
             return state;
         }
     }

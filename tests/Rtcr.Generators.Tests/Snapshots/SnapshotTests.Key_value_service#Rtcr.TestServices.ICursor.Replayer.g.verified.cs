@@ -33,6 +33,5 @@ namespace Rtcr.TestServices
         public static void RestoreHooks(CursorState state, global::Rtcr.TestServices.ICursor target, global::Rtcr.Recording.IReplayContext context)
         {
         }
-
     }
 }

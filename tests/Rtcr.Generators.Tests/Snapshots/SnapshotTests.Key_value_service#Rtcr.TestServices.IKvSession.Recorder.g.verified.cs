@@ -6,33 +6,23 @@ namespace Rtcr.TestServices
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.TestServices.IKvSession"/> sessions (service "KV"): forwards every call
     /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
-    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
+    /// recorded under one gate, so the record always matches the object's state (and creations are recorded in the
+    /// order they happened), and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class KvSessionRecorder : global::Rtcr.TestServices.IKvSession, global::Rtcr.Recording.IInterposed, global::Rtcr.Recording.ISessionRecorder
+    public sealed partial class KvSessionRecorder : global::Rtcr.Recording.SessionRecorder<global::Rtcr.TestServices.IKvSession>, global::Rtcr.TestServices.IKvSession, global::Rtcr.Recording.ISessionRecorder
     {
-        private readonly global::Rtcr.TestServices.IKvSession _inner;
-        private readonly global::Rtcr.Recording.RecordingContext _context;
-        private readonly global::Rtcr.Services.SessionArgs _args;
-
-        // Guards every recorded field below, and the forwarded call with it; [Query] and [Captures] calls never take it.
-        private global::Rtcr.Recording.RecordGate _gate;
-        private long _upgradedRam;
-        private long _upgradedCaps;
-        private long _nextOrder;
-        private readonly global::System.Collections.Generic.Dictionary<long, Created> _objects = new();
-
-        // [Sets("mode")]: order of first set (0 = not set) and the latest arguments.
+        // [Sets("mode")], guarded by _gate: order of first set (0 = not set) and the latest arguments.
         private long _modeKeyOrder;
         private global::Rtcr.TestServices.Mode _setModeMode;
 
-        // [Sets("limit")]: order of first set (0 = not set), which method set it last, and its arguments.
+        // [Sets("limit")], guarded by _gate: order of first set (0 = not set), which method set it last, and its arguments.
         private long _limitKeyOrder;
         private int _limitKeyMethod;
         private long _setLimitBytes;
         private bool _setLimitHard;
 
-        // [Sets("primary")]: order of first set (0 = not set) and the latest arguments.
+        // [Sets("primary")], guarded by _gate: order of first set (0 = not set) and the latest arguments.
         private long _primaryKeyOrder;
         private long _primaryBucket;
 
@@ -40,39 +30,18 @@ namespace Rtcr.TestServices
         /// <param name="inner">The real object; every call is forwarded to it.</param>
         /// <param name="context">The client whose capabilities the calls carry.</param>
         /// <param name="args">The arguments the session was created with.</param>
-        public KvSessionRecorder(global::Rtcr.TestServices.IKvSession inner, global::Rtcr.Recording.RecordingContext context, global::Rtcr.Services.SessionArgs args)
-        {
-            _inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));
-            _context = context ?? throw new global::System.ArgumentNullException(nameof(context));
-            _args = args ?? throw new global::System.ArgumentNullException(nameof(args));
-        }
-
-        /// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>
-        public global::Rtcr.TestServices.IKvSession Inner => _inner;
-
-        object global::Rtcr.Recording.IInterposed.Inner => _inner;
-
-        /// <inheritdoc />
-        public string Service => "KV";
-
-        /// <inheritdoc />
-        public global::Rtcr.Services.SessionArgs Args => _args;
+        public KvSessionRecorder(global::Rtcr.TestServices.IKvSession inner, global::Rtcr.Recording.RecordingContext context, global::Rtcr.Services.SessionArgs args) : base(inner, context, args, "KV") { }
 
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.IBucket> CreateBucket(string name, int capacity)
         {
-            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
                 var result = _inner.CreateBucket(name, capacity);
                 long badge = _context.BadgeOf(result);
-                // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
-                if (badge == 0 || _objects.ContainsKey(badge)) return result;
-                var created = _context.Resolve(result);
-                var recorder = created as global::Rtcr.TestServices.BucketRecorder ?? new global::Rtcr.TestServices.BucketRecorder(created, _context);
-                // Every holder of the capability now reaches the recorder, so calls on the object are recorded too.
-                if (!ReferenceEquals(recorder, created)) _context.Interpose(badge, recorder);
-                _objects.Add(badge, new Created(new KvSessionState.CreateBucketCall(name, capacity, badge, _context.NextSequence(), null), recorder));
+                if (IsRecorded(badge)) return result;
+                var recorder = Interpose(result, badge, static (obj, ctx) => new global::Rtcr.TestServices.BucketRecorder(obj, ctx));
+                RecordCreation(badge, new KvSessionState.CreateBucketCall(name, capacity, badge, _context.NextSequence(), null), recorder);
                 return result;
             }
         }
@@ -85,21 +54,19 @@ namespace Rtcr.TestServices
                 // Read before the call: afterwards the capability may name nothing.
                 long badge = _context.BadgeOf(bucket);
                 _inner.DropBucket(bucket);
-                _objects.Remove(badge);
+                ForgetCreation(badge);
             }
         }
 
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.ITag> Tag(string? label)
         {
-            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
                 var result = _inner.Tag(label);
                 long badge = _context.BadgeOf(result);
-                // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
-                if (badge == 0 || _objects.ContainsKey(badge)) return result;
-                _objects.Add(badge, new Created(new KvSessionState.TagCall(label, badge, _context.NextSequence()), null));
+                if (IsRecorded(badge)) return result;
+                RecordCreation(badge, new KvSessionState.TagCall(label, badge, _context.NextSequence()), null);
                 return result;
             }
         }
@@ -107,7 +74,6 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void SetMode(global::Rtcr.TestServices.Mode mode)
         {
-            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
                 _inner.SetMode(mode);
@@ -119,7 +85,6 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void SetLimit(long bytes, bool hard)
         {
-            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
                 _inner.SetLimit(bytes, hard);
@@ -133,7 +98,6 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void ClearLimit()
         {
-            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
                 _inner.ClearLimit();
@@ -145,7 +109,6 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public void Primary(global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.IBucket> bucket)
         {
-            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
                 _inner.Primary(bucket);
@@ -173,8 +136,7 @@ namespace Rtcr.TestServices
             using (_gate.Enter())
             {
                 _inner.Upgrade(ramQuota, capQuota);
-                _upgradedRam += ramQuota;
-                _upgradedCaps += capQuota;
+                RecordUpgrade(ramQuota, capQuota);
             }
         }
 
@@ -184,43 +146,29 @@ namespace Rtcr.TestServices
         /// </summary>
         public KvSessionState Capture()
         {
-            var state = new KvSessionState(_args);
-            var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
-            global::System.Collections.Generic.List<Created> objects;
+            var state = new KvSessionState(Args);
+            var capture = new global::Rtcr.Recording.RecordCapture();
             using (_gate.EnterToCapture())
             {
-                state.UpgradedRam = _upgradedRam;
-                state.UpgradedCaps = _upgradedCaps;
-                if (_modeKeyOrder != 0)
-                    settings.Add((_modeKeyOrder, new("mode", new KvSessionState.SetModeCall(_setModeMode))));
+                if (_modeKeyOrder != 0) capture.Add(_modeKeyOrder, "mode", new KvSessionState.SetModeCall(_setModeMode));
                 if (_limitKeyOrder != 0)
-                    settings.Add((_limitKeyOrder, new("limit", _limitKeyMethod switch
+                    capture.Add(_limitKeyOrder, "limit", _limitKeyMethod switch
                     {
                         1 => new KvSessionState.SetLimitCall(_setLimitBytes, _setLimitHard),
                         _ => new KvSessionState.ClearLimitCall(),
-                    })));
-                if (_primaryKeyOrder != 0)
-                    settings.Add((_primaryKeyOrder, new("primary", new KvSessionState.PrimaryCall(_primaryBucket))));
-                objects = new global::System.Collections.Generic.List<Created>(_objects.Values);
+                    });
+                if (_primaryKeyOrder != 0) capture.Add(_primaryKeyOrder, "primary", new KvSessionState.PrimaryCall(_primaryBucket));
+                TakeRecorded(capture);
             }
-            settings.Sort(static (a, b) => a.Order.CompareTo(b.Order));
-            foreach (var (_, setting) in settings) state.Settings.Add(setting);
-            objects.Sort(static (a, b) => a.Call.Sequence.CompareTo(b.Call.Sequence));
-            // Created objects are captured outside the lock: their recorders take their own.
-            foreach (var created in objects)
+            // Created objects are captured outside the gate: their recorders take their own.
+            capture.CopyTo(state, static (call, recorder) => (call, recorder) switch
             {
-                state.Objects.Add(created switch
-                {
-                    { Call: KvSessionState.CreateBucketCall call, Recorder: global::Rtcr.TestServices.BucketRecorder recorder } => call with { Object = recorder.Capture() },
-                    _ => created.Call,
-                });
-            }
+                (KvSessionState.CreateBucketCall created, global::Rtcr.TestServices.BucketRecorder objectRecorder) => created with { Object = objectRecorder.Capture() },
+                _ => call,
+            });
             return state;
         }
 
         global::Rtcr.Recording.ISessionState global::Rtcr.Recording.ISessionRecorder.Capture() => Capture();
-
-        // The recorded creation and, for objects that record calls themselves, their recorder.
-        private readonly record struct Created(global::Rtcr.Recording.StateCreation Call, object? Recorder);
     }
 }

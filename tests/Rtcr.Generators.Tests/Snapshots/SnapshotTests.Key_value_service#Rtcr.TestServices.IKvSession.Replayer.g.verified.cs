@@ -8,49 +8,16 @@ namespace Rtcr.TestServices
     /// recreates the created objects, re-applies the latest settings and restores hook-captured state.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class KvSessionReplayer : global::Rtcr.Recording.ISessionReplayer
+    public sealed partial class KvSessionReplayer : global::Rtcr.Recording.SessionReplayer<global::Rtcr.TestServices.IKvSession, KvSessionState>
     {
         /// <summary>The replayer (it holds no state).</summary>
         public static KvSessionReplayer Instance { get; } = new();
 
-        /// <inheritdoc />
-        public string Service => "KV";
+        /// <summary>Creates the replayer; <see cref="Instance"/> is the one to use.</summary>
+        public KvSessionReplayer() : base("KV", 5, ReplayCreations, ReplaySettings, RestoreHooks, static (target, ram, caps) => target.Upgrade(ram, caps)) { }
 
         /// <inheritdoc />
-        public int RestoreOrder => 5;
-
-        /// <inheritdoc />
-        public global::System.Type SessionInterface => typeof(global::Rtcr.TestServices.IKvSession);
-
-        /// <inheritdoc />
-        public global::Rtcr.Recording.ISessionState Read(ref global::Rtcr.Recording.StateReader reader) => KvSessionState.Read(ref reader);
-
-        /// <inheritdoc />
-        public void ReplayCreations(global::Rtcr.Recording.ISessionState state, object session, global::Rtcr.Recording.IReplayContext context)
-        {
-            var recorded = StateOf(state);
-            var target = SessionOf(session);
-            // The donated quota first: the recreated objects were paid from it.
-            if (recorded.UpgradedRam != 0 || recorded.UpgradedCaps != 0)
-                target.Upgrade(recorded.UpgradedRam, recorded.UpgradedCaps);
-            ReplayCreations(recorded, target, context);
-        }
-
-        /// <inheritdoc />
-        public void ReplaySettings(global::Rtcr.Recording.ISessionState state, object session, global::Rtcr.Recording.IReplayContext context)
-        {
-            var recorded = StateOf(state);
-            var target = SessionOf(session);
-            ReplaySettings(recorded, target, context);
-            // Hooks run last: they may depend on every setting (attachments, started threads).
-            RestoreHooks(recorded, target, context);
-        }
-
-        private KvSessionState StateOf(global::Rtcr.Recording.ISessionState state) =>
-            state as KvSessionState ?? throw new global::System.ArgumentException("expected the state of a KV session recorded by the generated recorder, got " + (state?.GetType().Name ?? "null"), nameof(state));
-
-        private global::Rtcr.TestServices.IKvSession SessionOf(object session) =>
-            session as global::Rtcr.TestServices.IKvSession ?? throw new global::System.ArgumentException($"expected a IKvSession, got {session?.GetType().Name ?? "null"}", nameof(session));
+        public override global::Rtcr.Recording.ISessionState Read(ref global::Rtcr.Recording.StateReader reader) => KvSessionState.Read(ref reader);
 
         /// <summary>Phase 1: recreates the objects recorded in <paramref name="state"/> through <paramref name="target"/>, reporting old → new badges.</summary>
         public static void ReplayCreations(KvSessionState state, global::Rtcr.TestServices.IKvSession target, global::Rtcr.Recording.IReplayContext context)
@@ -121,6 +88,5 @@ namespace Rtcr.TestServices
                 }
             }
         }
-
     }
 }

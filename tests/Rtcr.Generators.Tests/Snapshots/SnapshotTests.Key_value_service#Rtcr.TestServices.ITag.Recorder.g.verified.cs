@@ -6,27 +6,16 @@ namespace Rtcr.TestServices
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.TestServices.ITag"/> objects: forwards every call
     /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
-    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
+    /// recorded under one gate, so the record always matches the object's state (and creations are recorded in the
+    /// order they happened), and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class TagRecorder : global::Rtcr.TestServices.ITag, global::Rtcr.Recording.IInterposed
+    public sealed partial class TagRecorder : global::Rtcr.Recording.Recorder<global::Rtcr.TestServices.ITag>, global::Rtcr.TestServices.ITag
     {
-        private readonly global::Rtcr.TestServices.ITag _inner;
-        private readonly global::Rtcr.Recording.RecordingContext _context;
-
         /// <summary>Puts a recorder in front of <paramref name="inner"/>.</summary>
         /// <param name="inner">The real object; every call is forwarded to it.</param>
         /// <param name="context">The client whose capabilities the calls carry.</param>
-        public TagRecorder(global::Rtcr.TestServices.ITag inner, global::Rtcr.Recording.RecordingContext context)
-        {
-            _inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));
-            _context = context ?? throw new global::System.ArgumentNullException(nameof(context));
-        }
-
-        /// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>
-        public global::Rtcr.TestServices.ITag Inner => _inner;
-
-        object global::Rtcr.Recording.IInterposed.Inner => _inner;
+        public TagRecorder(global::Rtcr.TestServices.ITag inner, global::Rtcr.Recording.RecordingContext context) : base(inner, context) { }
 
         /// <inheritdoc />
         public string? Label() => _inner.Label();
@@ -38,6 +27,12 @@ namespace Rtcr.TestServices
         public TagState Capture()
         {
             var state = new TagState();
+            var capture = new global::Rtcr.Recording.RecordCapture();
+            using (_gate.EnterToCapture())
+            {
+                TakeRecorded(capture);
+            }
+            capture.CopyTo(state);
             return state;
         }
     }

@@ -24,6 +24,5 @@ namespace Rtcr.TestServices
         public static void RestoreHooks(TagState state, global::Rtcr.TestServices.ITag target, global::Rtcr.Recording.IReplayContext context)
         {
         }
-
     }
 }

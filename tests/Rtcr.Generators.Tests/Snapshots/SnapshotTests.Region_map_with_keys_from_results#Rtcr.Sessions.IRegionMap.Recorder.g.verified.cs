@@ -6,37 +6,20 @@ namespace Rtcr.Sessions
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.Sessions.IRegionMap"/> objects: forwards every call
     /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
-    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
+    /// recorded under one gate, so the record always matches the object's state (and creations are recorded in the
+    /// order they happened), and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class RegionMapRecorder : global::Rtcr.Sessions.IRegionMap, global::Rtcr.Recording.IInterposed
+    public sealed partial class RegionMapRecorder : global::Rtcr.Recording.Recorder<global::Rtcr.Sessions.IRegionMap>, global::Rtcr.Sessions.IRegionMap
     {
-        private readonly global::Rtcr.Sessions.IRegionMap _inner;
-        private readonly global::Rtcr.Recording.RecordingContext _context;
-
-        // Guards every recorded field below, and the forwarded call with it; [Query] and [Captures] calls never take it.
-        private global::Rtcr.Recording.RecordGate _gate;
-        private long _nextOrder;
-        private readonly global::System.Collections.Generic.Dictionary<long, Created> _objects = new();
-        private readonly global::System.Collections.Generic.Dictionary<string, KeyedSetting> _settings = new(global::System.StringComparer.Ordinal);
-
-        // [Sets("fault_handler")]: order of first set (0 = not set) and the latest arguments.
+        // [Sets("fault_handler")], guarded by _gate: order of first set (0 = not set) and the latest arguments.
         private long _faultHandlerKeyOrder;
         private long _faultHandlerHandler;
 
         /// <summary>Puts a recorder in front of <paramref name="inner"/>.</summary>
         /// <param name="inner">The real object; every call is forwarded to it.</param>
         /// <param name="context">The client whose capabilities the calls carry.</param>
-        public RegionMapRecorder(global::Rtcr.Sessions.IRegionMap inner, global::Rtcr.Recording.RecordingContext context)
-        {
-            _inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));
-            _context = context ?? throw new global::System.ArgumentNullException(nameof(context));
-        }
-
-        /// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>
-        public global::Rtcr.Sessions.IRegionMap Inner => _inner;
-
-        object global::Rtcr.Recording.IInterposed.Inner => _inner;
+        public RegionMapRecorder(global::Rtcr.Sessions.IRegionMap inner, global::Rtcr.Recording.RecordingContext context) : base(inner, context) { }
 
         /// <inheritdoc />
         public long Attach(global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace> dataspace, long size, long offset, long at, bool writable, bool executable)
@@ -46,7 +29,7 @@ namespace Rtcr.Sessions
             {
                 var result = _inner.Attach(dataspace, size, offset, at, writable, executable);
                 var call = new RegionMapRecordedState.AttachCall(_context.BadgeOf(dataspace), size, offset, result, writable, executable);
-                Set("region:" + result.ToString(global::System.Globalization.CultureInfo.InvariantCulture), call);
+                RecordSetting("region:" + result.ToString(global::System.Globalization.CultureInfo.InvariantCulture), call);
                 return result;
             }
         }
@@ -59,14 +42,13 @@ namespace Rtcr.Sessions
                 // The key before the call: afterwards a capability may name nothing.
                 string key = "region:" + at.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
                 _inner.Detach(at);
-                _settings.Remove(key);
+                ForgetSetting(key);
             }
         }
 
         /// <inheritdoc />
         public void FaultHandler(global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.ISignalContext> handler)
         {
-            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
                 _inner.FaultHandler(handler);
@@ -81,14 +63,12 @@ namespace Rtcr.Sessions
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace> Dataspace()
         {
-            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
                 var result = _inner.Dataspace();
                 long badge = _context.BadgeOf(result);
-                // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
-                if (badge == 0 || _objects.ContainsKey(badge)) return result;
-                _objects.Add(badge, new Created(new RegionMapRecordedState.DataspaceCall(badge, _context.NextSequence()), null));
+                if (IsRecorded(badge)) return result;
+                RecordCreation(badge, new RegionMapRecordedState.DataspaceCall(badge, _context.NextSequence()), null);
                 return result;
             }
         }
@@ -103,32 +83,14 @@ namespace Rtcr.Sessions
         public RegionMapRecordedState Capture()
         {
             var state = new RegionMapRecordedState();
-            var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
-            global::System.Collections.Generic.List<Created> objects;
+            var capture = new global::Rtcr.Recording.RecordCapture();
             using (_gate.EnterToCapture())
             {
-                if (_faultHandlerKeyOrder != 0)
-                    settings.Add((_faultHandlerKeyOrder, new("fault_handler", new RegionMapRecordedState.FaultHandlerCall(_faultHandlerHandler))));
-                foreach (var setting in _settings) settings.Add((setting.Value.Order, new(setting.Key, setting.Value.Call)));
-                objects = new global::System.Collections.Generic.List<Created>(_objects.Values);
+                if (_faultHandlerKeyOrder != 0) capture.Add(_faultHandlerKeyOrder, "fault_handler", new RegionMapRecordedState.FaultHandlerCall(_faultHandlerHandler));
+                TakeRecorded(capture);
             }
-            settings.Sort(static (a, b) => a.Order.CompareTo(b.Order));
-            foreach (var (_, setting) in settings) state.Settings.Add(setting);
-            objects.Sort(static (a, b) => a.Call.Sequence.CompareTo(b.Call.Sequence));
-            foreach (var created in objects) state.Objects.Add(created.Call);
+            capture.CopyTo(state);
             return state;
         }
-
-        // Called inside the gate. A key keeps the position it was first set at; only its call is replaced.
-        private void Set(string key, global::Rtcr.Recording.StateCall call)
-        {
-            long order = _settings.TryGetValue(key, out var existing) ? existing.Order : ++_nextOrder;
-            _settings[key] = new KeyedSetting(order, call);
-        }
-
-        private readonly record struct KeyedSetting(long Order, global::Rtcr.Recording.StateCall Call);
-
-        // The recorded creation and, for objects that record calls themselves, their recorder.
-        private readonly record struct Created(global::Rtcr.Recording.StateCreation Call, object? Recorder);
     }
 }

@@ -48,6 +48,5 @@ namespace Rtcr.Sessions
         public static void RestoreHooks(RegionMapRecordedState state, global::Rtcr.Sessions.IRegionMap target, global::Rtcr.Recording.IReplayContext context)
         {
         }
-
     }
 }

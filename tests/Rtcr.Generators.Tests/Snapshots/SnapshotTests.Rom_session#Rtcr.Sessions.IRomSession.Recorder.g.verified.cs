@@ -6,21 +6,13 @@ namespace Rtcr.Sessions
     /// <summary>
     /// Recording proxy of <see cref="Rtcr.Sessions.IRomSession"/> sessions (service "ROM"): forwards every call
     /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
-    /// recorded under one gate, so the record always matches the object's state, and a failed call records nothing.
+    /// recorded under one gate, so the record always matches the object's state (and creations are recorded in the
+    /// order they happened), and a failed call records nothing.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class RomSessionRecorder : global::Rtcr.Sessions.IRomSession, global::Rtcr.Recording.IInterposed, global::Rtcr.Recording.ISessionRecorder
+    public sealed partial class RomSessionRecorder : global::Rtcr.Recording.SessionRecorder<global::Rtcr.Sessions.IRomSession>, global::Rtcr.Sessions.IRomSession, global::Rtcr.Recording.ISessionRecorder
     {
-        private readonly global::Rtcr.Sessions.IRomSession _inner;
-        private readonly global::Rtcr.Recording.RecordingContext _context;
-        private readonly global::Rtcr.Services.SessionArgs _args;
-
-        // Guards every recorded field below, and the forwarded call with it; [Query] and [Captures] calls never take it.
-        private global::Rtcr.Recording.RecordGate _gate;
-        private long _nextOrder;
-        private readonly global::System.Collections.Generic.Dictionary<long, Created> _objects = new();
-
-        // [Sets("sigh")]: order of first set (0 = not set) and the latest arguments.
+        // [Sets("sigh")], guarded by _gate: order of first set (0 = not set) and the latest arguments.
         private long _sighKeyOrder;
         private long _sighHandler;
 
@@ -28,35 +20,17 @@ namespace Rtcr.Sessions
         /// <param name="inner">The real object; every call is forwarded to it.</param>
         /// <param name="context">The client whose capabilities the calls carry.</param>
         /// <param name="args">The arguments the session was created with.</param>
-        public RomSessionRecorder(global::Rtcr.Sessions.IRomSession inner, global::Rtcr.Recording.RecordingContext context, global::Rtcr.Services.SessionArgs args)
-        {
-            _inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));
-            _context = context ?? throw new global::System.ArgumentNullException(nameof(context));
-            _args = args ?? throw new global::System.ArgumentNullException(nameof(args));
-        }
-
-        /// <summary>The object behind the recorder (hooks capture it, not the recorder).</summary>
-        public global::Rtcr.Sessions.IRomSession Inner => _inner;
-
-        object global::Rtcr.Recording.IInterposed.Inner => _inner;
-
-        /// <inheritdoc />
-        public string Service => "ROM";
-
-        /// <inheritdoc />
-        public global::Rtcr.Services.SessionArgs Args => _args;
+        public RomSessionRecorder(global::Rtcr.Sessions.IRomSession inner, global::Rtcr.Recording.RecordingContext context, global::Rtcr.Services.SessionArgs args) : base(inner, context, args, "ROM") { }
 
         /// <inheritdoc />
         public global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace> Dataspace()
         {
-            // Under the gate, so that creations are recorded in the order they happened.
             using (_gate.Enter())
             {
                 var result = _inner.Dataspace();
                 long badge = _context.BadgeOf(result);
-                // Some methods hand out the same object on every call (a PD's address space): it is recorded once.
-                if (badge == 0 || _objects.ContainsKey(badge)) return result;
-                _objects.Add(badge, new Created(new RomSessionState.DataspaceCall(badge, _context.NextSequence()), null));
+                if (IsRecorded(badge)) return result;
+                RecordCreation(badge, new RomSessionState.DataspaceCall(badge, _context.NextSequence()), null);
                 return result;
             }
         }
@@ -64,7 +38,6 @@ namespace Rtcr.Sessions
         /// <inheritdoc />
         public void Sigh(global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.ISignalContext> handler)
         {
-            // Forwarded and recorded under one gate: racing calls leave the record equal to the object's state.
             using (_gate.Enter())
             {
                 _inner.Sigh(handler);
@@ -82,25 +55,17 @@ namespace Rtcr.Sessions
         /// </summary>
         public RomSessionState Capture()
         {
-            var state = new RomSessionState(_args);
-            var settings = new global::System.Collections.Generic.List<(long Order, global::Rtcr.Recording.StateSetting Setting)>();
-            global::System.Collections.Generic.List<Created> objects;
+            var state = new RomSessionState(Args);
+            var capture = new global::Rtcr.Recording.RecordCapture();
             using (_gate.EnterToCapture())
             {
-                if (_sighKeyOrder != 0)
-                    settings.Add((_sighKeyOrder, new("sigh", new RomSessionState.SighCall(_sighHandler))));
-                objects = new global::System.Collections.Generic.List<Created>(_objects.Values);
+                if (_sighKeyOrder != 0) capture.Add(_sighKeyOrder, "sigh", new RomSessionState.SighCall(_sighHandler));
+                TakeRecorded(capture);
             }
-            settings.Sort(static (a, b) => a.Order.CompareTo(b.Order));
-            foreach (var (_, setting) in settings) state.Settings.Add(setting);
-            objects.Sort(static (a, b) => a.Call.Sequence.CompareTo(b.Call.Sequence));
-            foreach (var created in objects) state.Objects.Add(created.Call);
+            capture.CopyTo(state);
             return state;
         }
 
         global::Rtcr.Recording.ISessionState global::Rtcr.Recording.ISessionRecorder.Capture() => Capture();
-
-        // The recorded creation and, for objects that record calls themselves, their recorder.
-        private readonly record struct Created(global::Rtcr.Recording.StateCreation Call, object? Recorder);
     }
 }

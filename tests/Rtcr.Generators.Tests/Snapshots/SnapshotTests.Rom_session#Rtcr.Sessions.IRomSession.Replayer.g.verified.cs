@@ -8,46 +8,16 @@ namespace Rtcr.Sessions
     /// recreates the created objects, re-applies the latest settings and restores hook-captured state.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
-    public sealed partial class RomSessionReplayer : global::Rtcr.Recording.ISessionReplayer
+    public sealed partial class RomSessionReplayer : global::Rtcr.Recording.SessionReplayer<global::Rtcr.Sessions.IRomSession, RomSessionState>
     {
         /// <summary>The replayer (it holds no state).</summary>
         public static RomSessionReplayer Instance { get; } = new();
 
-        /// <inheritdoc />
-        public string Service => "ROM";
+        /// <summary>Creates the replayer; <see cref="Instance"/> is the one to use.</summary>
+        public RomSessionReplayer() : base("ROM", 40, ReplayCreations, ReplaySettings, RestoreHooks) { }
 
         /// <inheritdoc />
-        public int RestoreOrder => 40;
-
-        /// <inheritdoc />
-        public global::System.Type SessionInterface => typeof(global::Rtcr.Sessions.IRomSession);
-
-        /// <inheritdoc />
-        public global::Rtcr.Recording.ISessionState Read(ref global::Rtcr.Recording.StateReader reader) => RomSessionState.Read(ref reader);
-
-        /// <inheritdoc />
-        public void ReplayCreations(global::Rtcr.Recording.ISessionState state, object session, global::Rtcr.Recording.IReplayContext context)
-        {
-            var recorded = StateOf(state);
-            var target = SessionOf(session);
-            ReplayCreations(recorded, target, context);
-        }
-
-        /// <inheritdoc />
-        public void ReplaySettings(global::Rtcr.Recording.ISessionState state, object session, global::Rtcr.Recording.IReplayContext context)
-        {
-            var recorded = StateOf(state);
-            var target = SessionOf(session);
-            ReplaySettings(recorded, target, context);
-            // Hooks run last: they may depend on every setting (attachments, started threads).
-            RestoreHooks(recorded, target, context);
-        }
-
-        private RomSessionState StateOf(global::Rtcr.Recording.ISessionState state) =>
-            state as RomSessionState ?? throw new global::System.ArgumentException("expected the state of a ROM session recorded by the generated recorder, got " + (state?.GetType().Name ?? "null"), nameof(state));
-
-        private global::Rtcr.Sessions.IRomSession SessionOf(object session) =>
-            session as global::Rtcr.Sessions.IRomSession ?? throw new global::System.ArgumentException($"expected a IRomSession, got {session?.GetType().Name ?? "null"}", nameof(session));
+        public override global::Rtcr.Recording.ISessionState Read(ref global::Rtcr.Recording.StateReader reader) => RomSessionState.Read(ref reader);
 
         /// <summary>Phase 1: recreates the objects recorded in <paramref name="state"/> through <paramref name="target"/>, reporting old → new badges.</summary>
         public static void ReplayCreations(RomSessionState state, global::Rtcr.Sessions.IRomSession target, global::Rtcr.Recording.IReplayContext context)
@@ -84,6 +54,5 @@ namespace Rtcr.Sessions
         public static void RestoreHooks(RomSessionState state, global::Rtcr.Sessions.IRomSession target, global::Rtcr.Recording.IReplayContext context)
         {
         }
-
     }
 }
