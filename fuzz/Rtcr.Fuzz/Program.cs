@@ -4,9 +4,9 @@ using Rtcr.Fuzz;
 using SharpFuzz;
 
 // rtcr image fuzzer (docs/fuzzing.md):
-//   mutate [--cases N] [--seed S] [--timeout-ms T] [--failures DIR]   built-in mutation driver
-//   seeds DIR                                                         writes the seed images (a corpus)
-//   libfuzzer | afl                                                   SharpFuzz entry points (instrument Rtcr.Runtime.dll first)
+//   mutate [--cases N] [--seed S] [--timeout-ms T] [--failures DIR] [--from I]   built-in mutation driver
+//   seeds DIR                                                                   writes the seed images (a corpus)
+//   libfuzzer | afl                                                             SharpFuzz entry points (instrument Rtcr.Runtime.dll first)
 switch (args.FirstOrDefault())
 {
     case "mutate":
@@ -48,7 +48,7 @@ switch (args.FirstOrDefault())
         });
         return 0;
     default:
-        Console.Error.WriteLine("usage: Rtcr.Fuzz mutate [--cases N] [--seed S] [--timeout-ms T] [--failures DIR] | seeds DIR | libfuzzer | afl");
+        Console.Error.WriteLine("usage: Rtcr.Fuzz mutate [--cases N] [--seed S] [--timeout-ms T] [--failures DIR] [--from I] | seeds DIR | libfuzzer | afl");
         return 2;
 }
 
@@ -61,7 +61,7 @@ static void Target(byte[] bytes)
 
 static int Mutate(string[] options)
 {
-    int cases = 100_000, seedValue = 1, timeoutMs = 5000;
+    int cases = 100_000, seedValue = 1, timeoutMs = 5000, from = 0;
     string? failures = null;
     for (int i = 0; i + 1 < options.Length; i += 2)
     {
@@ -71,6 +71,7 @@ static int Mutate(string[] options)
             case "--seed": seedValue = int.Parse(options[i + 1], CultureInfo.InvariantCulture); break;
             case "--timeout-ms": timeoutMs = int.Parse(options[i + 1], CultureInfo.InvariantCulture); break;
             case "--failures": failures = options[i + 1]; break;
+            case "--from": from = int.Parse(options[i + 1], CultureInfo.InvariantCulture); break;
             default:
                 Console.Error.WriteLine($"unknown option '{options[i]}'");
                 return 2;
@@ -88,6 +89,7 @@ static int Mutate(string[] options)
     for (int i = 0; i < cases; i++)
     {
         var mutant = mutator.Next();
+        if (i < from) continue; // drawn but not run: cases keep their numbers when a run resumes
         var result = CaseRunner.Run(mutant.Bytes, mutant.Seed, TimeSpan.FromMilliseconds(timeoutMs));
         tally.Add(i, mutant, result);
         if (!result.IsAllowed)

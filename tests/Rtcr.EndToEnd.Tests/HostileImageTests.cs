@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using MemoryPack;
 using Rtcr.Checkpoint;
+using Rtcr.EndToEnd.Tests.Harness;
 using Rtcr.Fuzz;
 using Rtcr.Image;
 using Rtcr.Restore;
@@ -245,6 +246,37 @@ public sealed class HostileImageTests
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at + 8), 4000);
         var ex = Assert.Throws<RestoreException>(() => Restore(Read(ImageBytes.Reseal(bytes))));
         Assert.Contains("LOG capability index 4000", ex.Message);
+    }
+
+    [Fact]
+    public void A_session_upgrade_whose_refund_overflows_is_refused_and_the_host_disposes_cleanly()
+    {
+        // Found by the long run (seed 2, case 59180): a LOG session upgraded by 2^63 - 1 restored, and
+        // disposing the host then threw from the refund (quota + upgrade overflowed), killing the fuzzer.
+        const long upgrade = 3 * 4096 + 17;
+        using var source = new ComponentHost();
+        var child = source.Start(new SheepCounter(), "<config start=\"7\" interval_ms=\"250\"/>");
+        source.RunTicks(child, 2);
+        var log = child.Env.Session<ILogSession>("LOG", "probe");
+        child.Env.Upgrade(log, upgrade, 0, (s, ram, caps) => s.Upgrade(ram, caps));
+        var image = source.Checkpoint(child);
+        var bytes = Images.Bytes(image);
+
+        // The upgraded image as checkpointed restores, and its host disposes cleanly.
+        using (var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds))
+            host.Restore(Read(bytes), SampleCatalog.Create);
+
+        var crafted = Read(ImageBytes.WithManifest(bytes, MemoryPackSerializer.Serialize(image.Manifest with
+        {
+            Sessions = image.Manifest.Sessions.Select(s => s.Label.EndsWith("probe", StringComparison.Ordinal) ? s with { State = ReplaceLong(s.State, upgrade, long.MaxValue) } : s).ToList(),
+        })));
+        using (var host = new ComponentHost(startMicroseconds: crafted.Manifest.ClockMicroseconds))
+        {
+            int objects = host.Kernel.Objects.Count;
+            var ex = Assert.Throws<RestoreException>(() => host.Restore(crafted, SampleCatalog.Create));
+            Assert.Contains("64-bit", ex.Message);
+            Assert.Equal(objects, host.Kernel.Objects.Count);
+        }
     }
 
     private static long PdRamLimit(SeedImage seed) => seed.Image.Manifest.InitialRamQuota;

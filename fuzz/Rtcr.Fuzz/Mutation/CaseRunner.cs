@@ -45,44 +45,57 @@ internal static class CaseRunner
         }
 
         ComponentHost? host = null;
+        CaseResult result;
         try
         {
-            host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
-            Child child;
-            try
-            {
-                child = host.Restore(image, SampleCatalog.Create);
-            }
-            catch (Exception ex) when (ex is ImageFormatException or RestoreException)
-            {
-                return new CaseResult(CaseOutcome.Refused, "restore: " + ex.Message);
-            }
-            if (seed is not null && SaysNothingNew(image, seed.Image))
-            {
-                string dump = ChildState.Dump(host, child);
-                if (dump != seed.ExpectedDump) return new CaseResult(CaseOutcome.Failed, "an image equal to the seed restored into another state:\n" + dump);
-            }
-            // Consistent with the image: checkpointed again at once, the child has the image's
-            // capability layout, sessions, memory and pending signals (badges aside).
-            string expected = Canonical(image), restored = Canonical(host.Checkpoint(child));
-            if (expected != restored) return new CaseResult(CaseOutcome.Failed, $"the restored child differs from its image:\n{expected}\n--- restored ---\n{restored}");
-            for (int events = 0; events < MaxEvents && host.Ticks(child) < Ticks; events++)
-            {
-                if (!host.Kernel.AdvanceToNextEvent()) break;
-                if (child.Env.Entrypoint.Failure is { } failure) return Failure("first ticks (entrypoint)", failure);
-                foreach (var thread in child.Env.Domain.Threads)
-                    if (thread.Failure is { } threadFailure) return Failure($"first ticks (thread {thread.Name})", threadFailure);
-            }
-            return new CaseResult(CaseOutcome.Restored, $"{host.Ticks(child)} ticks");
+            result = RestoreAndRun(image, seed, ref host);
         }
         catch (Exception ex)
         {
-            return Failure("restore or first ticks", ex);
+            result = Failure("restore or first ticks", ex);
         }
-        finally
+        // Disposing the host closes the child's sessions and returns their quota: a failure there
+        // (it once threw for a crafted upgrade) is a finding too, never an exception out of the case.
+        try
         {
             host?.Dispose();
         }
+        catch (Exception ex)
+        {
+            return Failure("host dispose", ex);
+        }
+        return result;
+    }
+
+    private static CaseResult RestoreAndRun(CheckpointImage image, SeedImage? seed, ref ComponentHost? host)
+    {
+        host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
+        Child child;
+        try
+        {
+            child = host.Restore(image, SampleCatalog.Create);
+        }
+        catch (Exception ex) when (ex is ImageFormatException or RestoreException)
+        {
+            return new CaseResult(CaseOutcome.Refused, "restore: " + ex.Message);
+        }
+        if (seed is not null && SaysNothingNew(image, seed.Image))
+        {
+            string dump = ChildState.Dump(host, child);
+            if (dump != seed.ExpectedDump) return new CaseResult(CaseOutcome.Failed, "an image equal to the seed restored into another state:\n" + dump);
+        }
+        // Consistent with the image: checkpointed again at once, the child has the image's
+        // capability layout, sessions, memory and pending signals (badges aside).
+        string expected = Canonical(image), restored = Canonical(host.Checkpoint(child));
+        if (expected != restored) return new CaseResult(CaseOutcome.Failed, $"the restored child differs from its image:\n{expected}\n--- restored ---\n{restored}");
+        for (int events = 0; events < MaxEvents && host.Ticks(child) < Ticks; events++)
+        {
+            if (!host.Kernel.AdvanceToNextEvent()) break;
+            if (child.Env.Entrypoint.Failure is { } failure) return Failure("first ticks (entrypoint)", failure);
+            foreach (var thread in child.Env.Domain.Threads)
+                if (thread.Failure is { } threadFailure) return Failure($"first ticks (thread {thread.Name})", threadFailure);
+        }
+        return new CaseResult(CaseOutcome.Restored, $"{host.Ticks(child)} ticks");
     }
 
     private static CaseResult Failure(string stage, Exception ex)

@@ -6,13 +6,19 @@ namespace Rtcr.Memory;
 /// A block of RAM in native memory (not on the GC heap, so it never moves and a checkpoint can copy
 /// it with one memcpy). Freed explicitly; freeing detaches it from every region map first.
 /// </summary>
+/// <remarks>
+/// <see cref="Dispose"/> may race with itself and with <see cref="CopyTo"/>: exactly one caller frees
+/// the memory, and only once every copy that started before it has finished (a copy that starts
+/// after it throws <see cref="ObjectDisposedException"/>). A span from <see cref="GetSpan"/> is the
+/// caller's to keep inside the dataspace's lifetime.
+/// </remarks>
 public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
 {
     private byte* _base;
     private readonly long _size;
     private readonly bool _ownsMemory = true;
-    // Serialises freeing with TryCopyWhileOwned (a copy from a running child's memory).
-    private readonly Lock _freeGate = new();
+    private int _disposed; // 1 once a Dispose claimed the memory; from then on no new lease starts
+    private int _leases;   // copies in progress; the memory is freed only when none is left
     private static long s_outstanding;
 
     /// <summary>
@@ -65,14 +71,14 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
     /// <inheritdoc />
     public override long Size => _size;
 
-    /// <summary>Whether the memory was already freed.</summary>
-    public bool IsFreed => _base == null;
+    /// <summary>Whether the memory was freed (or is being freed by a <see cref="Dispose"/> in progress).</summary>
+    public bool IsFreed => Volatile.Read(ref _disposed) != 0;
 
     internal byte* Base
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_base == null, this);
+            ObjectDisposedException.ThrowIf(IsFreed, this);
             return _base;
         }
     }
@@ -89,40 +95,67 @@ public sealed unsafe class RamDataspace : DataspaceMemory, IDisposable
     public void CopyTo(Span<byte> destination)
     {
         if (destination.Length != _size) throw new ArgumentException($"destination has {destination.Length} bytes, dataspace has {_size}", nameof(destination));
-        new ReadOnlySpan<byte>(Base, (int)_size).CopyTo(destination);
+        Lease();
+        try
+        {
+            new ReadOnlySpan<byte>(_base, (int)_size).CopyTo(destination);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _leases);
+        }
     }
 
     /// <summary>
     /// Copies the whole content into <paramref name="destination"/> unless the memory is already freed
-    /// or not this dataspace's own; safe against a concurrent <see cref="Dispose"/> (the copy and the
-    /// free exclude each other). For work on a running child, e.g. before a checkpoint's freeze.
+    /// or not this dataspace's own; safe against a concurrent <see cref="Dispose"/> (a lease, as
+    /// <see cref="CopyTo"/> takes). For work on a running child, e.g. before a checkpoint's freeze.
     /// </summary>
     internal bool TryCopyWhileOwned(Span<byte> destination)
     {
         if (!_ownsMemory || destination.Length != _size) return false;
-        lock (_freeGate)
+        Interlocked.Increment(ref _leases);
+        try
         {
-            if (_base == null) return false;
+            if (Volatile.Read(ref _disposed) != 0) return false;
             new ReadOnlySpan<byte>(_base, (int)_size).CopyTo(destination);
             return true;
         }
+        finally
+        {
+            Interlocked.Decrement(ref _leases);
+        }
     }
 
-    /// <summary>Frees the memory after detaching it everywhere.</summary>
+    // Announce a copy, then look for a Dispose: with Dispose's claim-then-count order (both
+    // interlocked, so neither read moves before the other's write) either the copy sees the claim
+    // and backs out, or Dispose sees the copy and waits for it.
+    private void Lease()
+    {
+        Interlocked.Increment(ref _leases);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            Interlocked.Decrement(ref _leases);
+            throw new ObjectDisposedException(nameof(RamDataspace));
+        }
+    }
+
+    /// <summary>
+    /// Frees the memory after detaching it everywhere and after every copy in progress has finished.
+    /// Safe to call more than once and from several threads at once: the first call frees.
+    /// </summary>
     public void Dispose()
     {
-        if (_base == null) return;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         DetachEverywhere();
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _leases) != 0) spin.SpinOnce(); // a copy is a bounded memcpy
+        byte* memory = _base;
+        _base = null;
         if (_ownsMemory)
         {
-            lock (_freeGate)
-            {
-                if (_base == null) return;
-                NativeMemory.Free(_base);
-                _base = null;
-            }
+            NativeMemory.Free(memory);
             Interlocked.Add(ref s_outstanding, -_size);
         }
-        _base = null;
     }
 }

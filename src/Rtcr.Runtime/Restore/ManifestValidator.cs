@@ -50,7 +50,7 @@ public static class ManifestValidator
         var sessions = new HashSet<long>(m.Sessions.Count);
         var objects = new HashSet<long>(m.Capabilities.Count);
         var types = new Dictionary<long, string>(m.Capabilities.Count + m.Sessions.Count);
-        long sessionRam = 0, upgradedRam = 0;
+        long sessionRam = 0, upgradedRam = 0, donatedRam = 0, donatedCaps = 0;
         try
         {
             checked
@@ -86,6 +86,10 @@ public static class ManifestValidator
                     if (record.UpgradedRam < 0 || record.UpgradedCaps < 0) throw Refuse(m, $"{where} records a negative upgrade");
                     sessionRam += s.RamQuota;
                     upgradedRam += record.UpgradedRam;
+                    // Closing a session refunds its quota plus its upgrades (fuzz seed 2, case 59180: a LOG
+                    // session upgraded by 2^63 - 1 restored, and its refund overflowed when the host was disposed).
+                    donatedRam += s.RamQuota + record.UpgradedRam;
+                    donatedCaps += s.CapQuota + record.UpgradedCaps;
                     types[s.Badge] = replayer.SessionInterface.Name;
                     foreach (var obj in record.Objects) CollectObject(m, where, obj, objects, types);
                     plan.Add((s, replayer, state));

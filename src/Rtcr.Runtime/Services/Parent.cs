@@ -204,7 +204,7 @@ public sealed class Parent
         Kernel.Objects.Remove(badge);
         entry.Server.CloseSession(UnwrapFor(entry));
         var (upRam, upCaps) = TakeUpgrades(badge);
-        client.Quota.Replenish(entry.Args.RamQuota + upRam, entry.Args.CapQuota + upCaps);
+        client.Quota.Replenish(Refund(entry.Args.RamQuota, upRam), Refund(entry.Args.CapQuota, upCaps));
     }
 
     private (long Ram, long Caps) TakeUpgrades(long badge)
@@ -230,10 +230,13 @@ public sealed class Parent
             Kernel.Objects.Remove(entry.Badge);
             entry.Server.CloseSession(UnwrapFor(entry));
             var (upRam, upCaps) = TakeUpgrades(entry.Badge);
-            client.Quota.Replenish(QuotaKind.Ram, Math.Min(entry.Args.RamQuota + upRam, client.Quota.Used(QuotaKind.Ram)));
-            client.Quota.Replenish(QuotaKind.Caps, Math.Min(entry.Args.CapQuota + upCaps, client.Quota.Used(QuotaKind.Caps)));
+            client.Quota.Replenish(QuotaKind.Ram, Math.Min(Refund(entry.Args.RamQuota, upRam), client.Quota.Used(QuotaKind.Ram)));
+            client.Quota.Replenish(QuotaKind.Caps, Math.Min(Refund(entry.Args.CapQuota, upCaps), client.Quota.Used(QuotaKind.Caps)));
         }
     }
+
+    // A session's quota plus its upgrades, saturated: restore refuses sums past 64 bits, this keeps a refund non-negative anyway.
+    private static long Refund(long quota, long upgrades) => quota > long.MaxValue - upgrades ? long.MaxValue : quota + upgrades;
 
     /// <summary>
     /// Closes every session of a stopped client (see <see cref="CloseAll"/>) once the OS threads of its
