@@ -138,17 +138,23 @@ public sealed class CompileAndRunTests
         _ = client;
     }
 
+    // The scenario recorded on one kernel, and a fresh KV session for the same arguments on another.
+    private static (ISessionState State, RecorderRegistry Registry, ProtectionDomain FreshClient, object Session) RecordAndWrapFresh(Kernel kernel, Kernel freshKernel)
+    {
+        var (recorder, _) = RecordScenario(kernel);
+        var state = recorder.Capture();
+        var freshClient = freshKernel.CreateProtectionDomain("client");
+        var registry = Registry();
+        Assert.True(registry.TryWrap("KV", CreateCore(freshClient), new RecordingContext(freshClient), state.Args, out var session));
+        return (state, registry, freshClient, session);
+    }
+
     [Fact]
     public void Replay_names_the_missing_object_when_a_capability_cannot_be_translated()
     {
         using var kernel = new Kernel();
-        var (recorder, _) = RecordScenario(kernel);
-        var state = recorder.Capture();
-
         using var freshKernel = new Kernel();
-        var freshClient = freshKernel.CreateProtectionDomain("client");
-        var registry = Registry();
-        Assert.True(registry.TryWrap("KV", CreateCore(freshClient), new RecordingContext(freshClient), state.Args, out var session));
+        var (state, registry, freshClient, session) = RecordAndWrapFresh(kernel, freshKernel);
 
         // Settings before creations: the primary bucket was never recreated.
         var error = Assert.Throws<MissingObjectException>(() =>
@@ -161,13 +167,8 @@ public sealed class CompileAndRunTests
     public void Replayer_refuses_a_foreign_state_or_session_and_changes_nothing()
     {
         using var kernel = new Kernel();
-        var (recorder, _) = RecordScenario(kernel);
-        var state = recorder.Capture();
-
         using var freshKernel = new Kernel();
-        var freshClient = freshKernel.CreateProtectionDomain("client");
-        var registry = Registry();
-        Assert.True(registry.TryWrap("KV", CreateCore(freshClient), new RecordingContext(freshClient), state.Args, out var session));
+        var (state, registry, freshClient, session) = RecordAndWrapFresh(kernel, freshKernel);
         var replayer = registry.GetReplayer("KV");
         var context = new TestReplayContext(freshClient);
 
