@@ -7,8 +7,6 @@ namespace Rtcr.Node.Tests;
 /// <summary>Cold migration between two agent processes on loopback, and each way it can fail.</summary>
 public sealed class ColdMigrationTests
 {
-    private const string FastSheep = "<config start=\"1\" interval_ms=\"40\"/>";
-
     [Fact]
     public async Task Sheep_counter_continues_its_count_on_the_target_with_no_missing_or_repeated_line()
     {
@@ -17,8 +15,7 @@ public sealed class ColdMigrationTests
         var b = cluster.Start("b");
         using var ca = a.Connect(cluster.Token);
         using var cb = b.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 5, "5 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 5);
 
         // Through the CLI, as an operator would.
         var migrate = Cli.Run("migrate", "sheep_counter", "--from", a.Address, "--to", b.Address, "--token-file", cluster.TokenFile, "--plain");
@@ -46,8 +43,7 @@ public sealed class ColdMigrationTests
         var a = cluster.Start("a");
         var b = cluster.Start("b", "--fault", "kill-after-chunks:2");
         using var ca = a.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3);
 
         // Small chunks so that the image takes several; the target dies at the second.
         var ex = await Assert.ThrowsAsync<RpcException>(() => Migrations.RunAsync(ca, new MigrateRequest { Component = "sheep_counter", Target = b.Address, ChunkBytes = 512 }));
@@ -70,8 +66,7 @@ public sealed class ColdMigrationTests
         var b = cluster.Start("b");
         using var ca = a.Connect(cluster.Token);
         using var cb = b.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => Migrations.RunAsync(ca, new MigrateRequest { Component = "sheep_counter", Target = b.Address, ChunkBytes = 512 }));
         Assert.Equal(StatusCode.Aborted, ex.StatusCode);
@@ -98,8 +93,7 @@ public sealed class ColdMigrationTests
         var b = cluster.Start("b", "--lease", "500ms");
         using var ca = a.Connect(cluster.Token);
         using var cb = b.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3);
 
         var result = await Migrations.RunAsync(ca, new MigrateRequest { Component = "sheep_counter", Target = b.Address });
         Assert.False(result.Summary.Confirmed);
@@ -120,8 +114,7 @@ public sealed class ColdMigrationTests
         var a = cluster.Start("a", "--fault", "delay-images-ms:1500");
         var b = cluster.Start("b", "--lease", "300ms");
         using var ca = a.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep, Tracked = true });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3, tracked: true);
 
         var result = await Migrations.RunAsync(ca, new MigrateRequest { Component = "sheep_counter", Target = b.Address, Live = true, MaxRounds = 2, MaxDowntimeMs = 0.001 });
         Assert.Equal(3, result.Summary.Rounds);
@@ -140,8 +133,7 @@ public sealed class ColdMigrationTests
         var b = cluster.Start("b");
         using var ca = a.Connect(cluster.Token);
         using var cb = b.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep, Tracked = true });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3, tracked: true);
 
         // The source sends the full image, then waits 5 s before the next round: kill the CLI then.
         var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -11,8 +11,6 @@ namespace Rtcr.Node.Tests;
 /// </summary>
 public sealed class DurabilityTests
 {
-    private const string FastSheep = "<config start=\"1\" interval_ms=\"40\"/>";
-
     private static void AssertOneCount(params IReadOnlyList<long>[] parts)
     {
         var all = parts.SelectMany(p => p).ToArray();
@@ -26,8 +24,7 @@ public sealed class DurabilityTests
         var a = cluster.Start("a");
         var b = cluster.Start("b", "--fault", "kill-on-commit");
         using var ca = a.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3);
 
         // a decides, stops its copy and sends the commit; b dies as it arrives, before resuming.
         var result = await Migrations.RunAsync(ca, new MigrateRequest { Component = "sheep_counter", Target = b.Address });
@@ -55,8 +52,7 @@ public sealed class DurabilityTests
         var b = cluster.Start("b", "--lease", "300ms");
         using var ca = a.Connect(cluster.Token);
         using var cb = b.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3);
 
         await Assert.ThrowsAsync<RpcException>(() => Migrations.RunAsync(ca, new MigrateRequest { Component = "sheep_counter", Target = b.Address }));
         Assert.True(a.WaitForExit(NodeProcess.Patience));
@@ -81,8 +77,7 @@ public sealed class DurabilityTests
         var a = cluster.Start("a", "--fault", "kill-before-decision");
         var b = cluster.Start("b", "--lease", "300ms");
         using var ca = a.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3);
 
         await Assert.ThrowsAsync<RpcException>(() => Migrations.RunAsync(ca, new MigrateRequest { Component = "sheep_counter", Target = b.Address }));
         Assert.True(a.WaitForExit(NodeProcess.Patience));
@@ -104,8 +99,7 @@ public sealed class DurabilityTests
         var b = cluster.Start("b", "--lease", "300ms");
         using var ca = a.Connect(cluster.Token);
         using var cb = b.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep, Tracked = true });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3, tracked: true);
 
         var migration = Migrations.RunAsync(ca, new MigrateRequest { Component = "sheep_counter", Target = b.Address, Live = true, MaxRounds = 5, MaxDowntimeMs = 0.001 });
         // Round 1 (the full image) is on b's disk; a waits before round 2. Kill a there, like a crash.
@@ -130,8 +124,7 @@ public sealed class DurabilityTests
         var b = cluster.Start("b");
         using var ca = a.Connect(cluster.Token);
         using var cb = b.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3);
 
         var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "rtcr.dll"), "migrate", "sheep_counter", "--from", a.Address, "--to", b.Address, "--token-file", cluster.TokenFile, "--plain" })

@@ -12,8 +12,6 @@ namespace Rtcr.Node.Tests;
 /// </summary>
 public sealed class PrepareRestoreFailureTests
 {
-    private const string FastSheep = "<config start=\"1\" interval_ms=\"40\"/>";
-
     private static void AssertOneCount(IReadOnlyList<long> sheep) =>
         Assert.Equal(Enumerable.Range(1, sheep.Count).Select(i => (long)i), sheep);
 
@@ -27,8 +25,7 @@ public sealed class PrepareRestoreFailureTests
         using var proxy = new TcpProxy(b.Port);
         using var ca = a.Connect(cluster.Token);
         using var cb = b.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3);
 
         var migration = Migrations.RunAsync(ca, new MigrateRequest { Component = "sheep_counter", Target = proxy.Address });
         NodeProcess.WaitUntil(() => b.Errors.Contains("holds its PrepareRestore answer", StringComparison.Ordinal), "b to restore and hold its answer");
@@ -57,8 +54,7 @@ public sealed class PrepareRestoreFailureTests
         var a = cluster.Start("a");
         var b = cluster.Start("b", "--fault", "kill-in-prepare");
         using var ca = a.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => Migrations.RunAsync(ca, new MigrateRequest { Component = "sheep_counter", Target = b.Address }));
         Assert.Equal(StatusCode.Aborted, ex.StatusCode);

@@ -6,8 +6,6 @@ namespace Rtcr.Node.Tests;
 /// <summary><c>rtcr push</c>: an image file sent to a node and restored there.</summary>
 public sealed class PushTests
 {
-    private const string FastSheep = "<config start=\"1\" interval_ms=\"40\"/>";
-
     [Fact]
     public async Task A_pushed_image_runs_on_the_node_from_where_it_was_checkpointed_and_a_damaged_one_is_refused()
     {
@@ -16,8 +14,7 @@ public sealed class PushTests
         var b = cluster.Start("b");
         using var ca = a.Connect(cluster.Token);
         using var cb = b.Connect(cluster.Token);
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3);
         var checkpoint = await ca.Client.CheckpointAsync(new ComponentRef { Name = "sheep_counter" }, deadline: DateTime.UtcNow + NodeProcess.Patience, cancellationToken: TestContext.Current.CancellationToken);
         await ca.Client.StopAsync(new ComponentRef { Name = "sheep_counter" }, cancellationToken: TestContext.Current.CancellationToken);
         var onA = a.Sheep();

@@ -11,8 +11,6 @@ namespace Rtcr.Node.Tests;
 /// <summary>Agents serving TLS with a certificate made here (a test CA and a node certificate for 127.0.0.1).</summary>
 public sealed class TlsTests
 {
-    private const string FastSheep = "<config start=\"1\" interval_ms=\"40\"/>";
-
     private sealed record Pki(string CaFile, string CertFile, string KeyFile, string Fingerprint);
 
     private static Pki CreatePki(string dir)
@@ -59,8 +57,7 @@ public sealed class TlsTests
         Assert.Contains(a.Lines, l => l.Contains("sha256 " + pki.Fingerprint, StringComparison.Ordinal));
 
         using var ca = a.Connect(cluster.Token, new ClientTls { CaFile = pki.CaFile });
-        await Migrations.StartAsync(ca, new StartRequest { Program = "sheep_counter", Config = FastSheep });
-        NodeProcess.WaitUntil(() => a.Sheep().Count >= 3, "3 sheep on a");
+        await Migrations.StartSheepAsync(ca, a, 3);
 
         // The system trust store does not know the test CA; a wrong pin; cleartext to a TLS port: all refused.
         using (var untrusting = a.Connect(cluster.Token))

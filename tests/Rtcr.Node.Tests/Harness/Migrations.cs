@@ -27,6 +27,16 @@ internal static class Migrations
         return new Result(summary, rounds, phases);
     }
 
+    /// <summary>sheep_counter as the migration tests run it: a line every 40 ms, from 1.</summary>
+    public const string FastSheep = "<config start=\"1\" interval_ms=\"40\"/>";
+
+    /// <summary>Starts <see cref="FastSheep"/> on <paramref name="node"/> and waits until it printed <paramref name="lines"/> lines.</summary>
+    public static async Task StartSheepAsync(NodeConnection node, NodeProcess process, int lines, bool tracked = false)
+    {
+        await StartAsync(node, new StartRequest { Program = "sheep_counter", Config = FastSheep, Tracked = tracked });
+        NodeProcess.WaitUntil(() => process.Sheep().Count >= lines, $"{lines} sheep on {process.Name}");
+    }
+
     public static async Task<ComponentInfo> StartAsync(NodeConnection node, StartRequest request) =>
         await node.Client.StartAsync(request, deadline: DateTime.UtcNow + NodeProcess.Patience, cancellationToken: TestContext.Current.CancellationToken);
 
