@@ -323,6 +323,7 @@ public sealed class ComponentHost : IDisposable
         var env = new Env(Parent, pd, pd.Entrypoint, envCaps);
         // Stopped means no timeout fires either, from the restore on: the child's signal queue stays as in the image.
         if (leaveStopped) Kernel.Timers.Hold(pd);
+        var child = new Child(program, env, options);
         RestoreResult result;
         try
         {
@@ -331,31 +332,13 @@ public sealed class ComponentHost : IDisposable
             result = new Restorer(Parent, SessionInspector.Instance) { Faults = Faults }.Restore(image, pd);
             PendingFaults.Restore(m, result.Badges, Kernel);
             RestoreGrant.CheckRestoredState(pd, program, env, result.Badges);
-        }
-        catch
-        {
-            // A restore that failed after the Restorer finished (or a check after it) left sessions, their
-            // memory and threads behind: they go too.
-            var threads = pd.Threads.ToArray();
-            foreach (var t in threads)
-            {
-                pd.RemoveThread(t);
-                Kernel.DestroyThread(t);
-            }
-            Kernel.DestroyEntrypoint(pd.Entrypoint);
-            Parent.CloseAllWhenEnded(pd, threads, pd.Entrypoint);
-            StopTracking(pd);
-            if (leaveStopped) Kernel.Timers.Release(pd);
-            throw;
-        }
-        var child = new Child(program, env, options);
-        try
-        {
             ApplyGrant(pd, options.RamQuota - m.InitialRamQuota, options.CapQuota - m.InitialCapQuota);
         }
         catch
         {
-            child.Destroy(); // closes its sessions too
+            // A restore that failed after the Restorer finished (or a check or the grant after it) left
+            // sessions, their memory and threads behind: they go too.
+            child.Destroy();
             StopTracking(pd);
             if (leaveStopped) Kernel.Timers.Release(pd);
             throw;
