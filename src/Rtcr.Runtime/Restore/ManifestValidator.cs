@@ -22,10 +22,10 @@ public static class ManifestValidator
     private const string CapPrefix = "cap:";
 
     /// <summary>Validates <paramref name="image"/> against the session replayers of <paramref name="registry"/>.</summary>
-    /// <returns>Each session with its replayer and decoded state, in manifest order.</returns>
+    /// <returns>The validated plan: each session with its replayer and decoded state, in manifest order.</returns>
     /// <exception cref="ImageFormatException">The manifest is structurally damaged or a session state cannot be decoded.</exception>
     /// <exception cref="RestoreException">The manifest is readable but inconsistent, or names a service this build lacks.</exception>
-    public static IReadOnlyList<(SessionImage Image, ISessionReplayer Replayer, ISessionState State)> Validate(CheckpointImage image, RecorderRegistry registry)
+    public static RestorePlan Validate(CheckpointImage image, RecorderRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(registry);
@@ -140,7 +140,7 @@ public static class ManifestValidator
         foreach (var signal in m.PendingSignals)
             if (!objects.Contains(signal.ContextBadge))
                 throw Refuse(m, $"a pending signal targets badge {signal.ContextBadge}, which no session created");
-        return plan;
+        return new RestorePlan(image, registry, plan);
     }
 
     private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;

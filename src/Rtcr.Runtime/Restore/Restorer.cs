@@ -22,20 +22,33 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
     /// <summary>Fault injection (tests): asked at <see cref="FaultPoint.RestoreSessions"/>, <see cref="FaultPoint.RestoreReplay"/> and <see cref="FaultPoint.RestoreContent"/>.</summary>
     public IFaultInjector Faults { get; init; } = FaultInjector.None;
 
+    private RecorderRegistry Registry() =>
+        Parent.Recorders ?? throw new RestoreException("the parent records no sessions (no RecorderRegistry): a restored child could not be checkpointed again");
+
     /// <summary>Restores <paramref name="image"/> into <paramref name="child"/>, an empty PD (with an entrypoint, without sessions).</summary>
     /// <exception cref="ImageFormatException">The manifest is damaged, or a session state is corrupt or was recorded by a shape of its interface this build cannot read.</exception>
     /// <exception cref="RestoreException">Restore failed midway; what it created is gone again.</exception>
     public RestoreResult Restore(CheckpointImage image, ProtectionDomain child)
     {
         ArgumentNullException.ThrowIfNull(image);
+        // Everything that can be checked without creating objects is checked first.
+        return Restore(ManifestValidator.Validate(image, Registry()), child);
+    }
+
+    /// <summary>Restores the image of <paramref name="validated"/>, checked already (<see cref="ManifestValidator.Validate"/>), into <paramref name="child"/>.</summary>
+    /// <exception cref="RestoreException">The plan was validated against another registry than the parent's, or restore failed midway; what it created is gone again.</exception>
+    public RestoreResult Restore(RestorePlan validated, ProtectionDomain child)
+    {
+        ArgumentNullException.ThrowIfNull(validated);
         ArgumentNullException.ThrowIfNull(child);
-        var registry = Parent.Recorders ?? throw new RestoreException("the parent records no sessions (no RecorderRegistry): a restored child could not be checkpointed again");
+        if (!ReferenceEquals(validated.Registry, Registry()))
+            throw new RestoreException("the restore plan was validated against another recorder registry than the parent's");
+        var image = validated.Image;
+        var plan = validated.Sessions;
         var manifest = image.Manifest;
         if (Parent.SessionsOf(child).Count != 0)
             throw new RestoreException($"'{child.Label}' already has sessions; restore needs an empty child");
 
-        // Everything that can be checked without creating objects is checked first.
-        var plan = ManifestValidator.Validate(image, registry);
         if (image.IsDelta || manifest.Dataspaces.Any(d => d.Ranges is not null))
             throw new RestoreException($"image {manifest.ImageId} of '{manifest.Label}' is a delta: load its chain with ImageChain.Load, which folds it into a full image");
         foreach (var ds in manifest.Dataspaces)

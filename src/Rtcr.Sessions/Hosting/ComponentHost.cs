@@ -302,7 +302,8 @@ public sealed class ComponentHost : IDisposable
         if (Kernel.Clock.NowMicroseconds < m.ClockMicroseconds && Kernel.Clock.IsVirtual)
             throw new RestoreException($"this kernel's clock ({Kernel.Clock.NowMicroseconds} us) is behind the image ({m.ClockMicroseconds} us); create the host with startMicroseconds = the image's clock");
         // Nothing is created for an inconsistent image, nor for one that asks for more than this host grants.
-        RestorePlanCheck.Check(m, ManifestValidator.Validate(image, Parent.Recorders ?? throw new RestoreException("this host records no sessions")));
+        var plan = ManifestValidator.Validate(image, Parent.Recorders ?? throw new RestoreException("this host records no sessions"));
+        RestorePlanCheck.Check(m, plan.Sessions);
         RestoreGrant.Check(m, grant, MaxRestoreGrant);
         var program = RestoreGrant.Program(m, programs, Meta(m, "program"));
         ProgramIdentity.CheckVersion(m, program);
@@ -329,7 +330,7 @@ public sealed class ComponentHost : IDisposable
         {
             program.Register(env);
             ProgramIdentity.CheckCode(m, pd);
-            result = new Restorer(Parent, SessionInspector.Instance) { Faults = Faults }.Restore(image, pd);
+            result = new Restorer(Parent, SessionInspector.Instance) { Faults = Faults }.Restore(plan, pd);
             PendingFaults.Restore(m, result.Badges, Kernel);
             RestoreGrant.CheckRestoredState(pd, program, env, result.Badges);
             ApplyGrant(pd, options.RamQuota - m.InitialRamQuota, options.CapQuota - m.InitialCapQuota);
