@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
 using System.Text;
 using MemoryPack;
+using Rtcr.Capabilities;
 using Rtcr.Checkpoint;
 using Rtcr.EndToEnd.Tests.Harness;
 using Rtcr.Fuzz;
 using Rtcr.Image;
+using Rtcr.Quotas;
 using Rtcr.Restore;
 using Rtcr.Samples;
 using Rtcr.Sessions;
@@ -277,6 +279,80 @@ public sealed class HostileImageTests
             Assert.Contains("64-bit", ex.Message);
             Assert.Equal(objects, host.Kernel.Objects.Count);
         }
+    }
+
+    [Theory]
+    [InlineData(1L << 62, true, "never paid")]
+    [InlineData(1L << 30, true, "never paid")]
+    [InlineData(1L << 62, false, "never paid")] // an older image (no paid amount): the recorded upgrade is taken
+    [InlineData(-1L, true, "says its client paid")] // paid more than the recorded upgrade
+    public void A_session_upgrade_the_child_never_paid_for_is_refused_and_leaves_nothing_behind(long crafted, bool withPaid, string expected)
+    {
+        // Fits in 64 bits, so the overflow check passes; but every upgrade a client pays is withdrawn from its
+        // PD account, so the account's recorded use must cover all sessions' quotas plus paid upgrades. Before
+        // this check such an image restored and the child's own close of the session failed on the refund.
+        const long upgrade = 2 * 4096 + 5;
+        using var source = new ComponentHost();
+        var child = source.Start(new SheepCounter(), "<config start=\"7\" interval_ms=\"250\"/>");
+        source.RunTicks(child, 2);
+        var log = child.Env.Session<ILogSession>("LOG", "probe");
+        child.Env.Upgrade(log, upgrade, 0, (s, ram, caps) => s.Upgrade(ram, caps));
+        var image = source.Checkpoint(child);
+        var bytes = Images.Bytes(image);
+        var probeImage = image.Manifest.Sessions.Single(s => s.Label.EndsWith("probe", StringComparison.Ordinal));
+        Assert.Equal(upgrade, probeImage.PaidRam);
+
+        // The image as checkpointed restores, and closing the upgraded session refunds what was paid.
+        using (var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds))
+        {
+            var restored = host.Restore(Read(bytes), SampleCatalog.Create);
+            long used = restored.Env.Domain.Quota.Used(QuotaKind.Ram);
+            var probe = restored.Env.Parent.SessionsOf(restored.Env.Domain).Single(s => s.Args.Label.EndsWith("probe", StringComparison.Ordinal));
+            restored.Env.Parent.Close(restored.Env.Domain, Cap<ILogSession>.FromIndex(probe.CapIndex));
+            Assert.Equal(used - probe.Args.RamQuota - upgrade, restored.Env.Domain.Quota.Used(QuotaKind.Ram));
+        }
+
+        var forged = Read(ImageBytes.WithManifest(bytes, MemoryPackSerializer.Serialize(image.Manifest with
+        {
+            Sessions = image.Manifest.Sessions.Select(s => s != probeImage ? s
+                : crafted < 0 ? s with { PaidRam = upgrade + 1 }
+                : s with { State = ReplaceLong(s.State, upgrade, crafted), PaidRam = withPaid ? crafted : null, PaidCaps = withPaid ? s.PaidCaps : null }).ToList(),
+        })));
+        using (var host = new ComponentHost(startMicroseconds: forged.Manifest.ClockMicroseconds))
+        {
+            int objects = host.Kernel.Objects.Count;
+            var ex = Assert.Throws<RestoreException>(() => host.Restore(forged, SampleCatalog.Create));
+            Assert.Contains(expected, ex.Message);
+            Assert.Equal(objects, host.Kernel.Objects.Count);
+            Assert.Empty(host.Parent.Sessions);
+        }
+    }
+
+    [Fact]
+    public void Quota_transferred_into_a_session_is_not_refunded_to_the_client_after_a_restore()
+    {
+        // transfer_quota is recorded as an upgrade of the receiving session, but the client's PD account never
+        // lent it: closing that session returns only its own quota, before and after a restore alike.
+        using var source = new ComponentHost();
+        var child = source.Start(new QuotaShuffler(), "<config/>");
+        source.RunTicks(child, 3);
+        var image = source.Checkpoint(child);
+        var second = image.Manifest.Sessions.Single(s => s.Service == "RAM" && s.Label.EndsWith("second", StringComparison.Ordinal));
+        Assert.Equal(0, second.PaidRam);
+
+        long Refund(ComponentHost host, Child c)
+        {
+            var entry = c.Env.Parent.SessionsOf(c.Env.Domain).Single(s => s.Service == "RAM" && s.Args.Label.EndsWith("second", StringComparison.Ordinal));
+            long before = c.Env.Domain.Quota.Used(QuotaKind.Ram);
+            c.Env.Parent.Close(c.Env.Domain, Cap<IRamSession>.FromIndex(entry.CapIndex));
+            return before - c.Env.Domain.Quota.Used(QuotaKind.Ram);
+        }
+
+        using var target = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
+        var restored = target.Restore(Read(Images.Bytes(image)), _ => new QuotaShuffler());
+        long afterRestore = Refund(target, restored);
+        Assert.Equal(Refund(source, child), afterRestore);
+        Assert.Equal(second.RamQuota, afterRestore);
     }
 
     private static long PdRamLimit(SeedImage seed) => seed.Image.Manifest.InitialRamQuota;

@@ -10,6 +10,9 @@ public sealed class ObjectTable
     // take the lock so the two maps change together.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, object> _objects = new();
     private readonly Dictionary<object, long> _badges = new(ReferenceEqualityComparer.Instance);
+    // The protection domain an object was created for (installed into first): when that domain goes,
+    // what its sessions created goes too, even where a server forgot to remove it.
+    private readonly Dictionary<long, object> _owners = new();
     private readonly Lock _lock = new();
     private long _nextBadge;
     private long _lookups;
@@ -21,7 +24,10 @@ public sealed class ObjectTable
     public IReadOnlyList<T> OfType<T>() where T : class => _objects.Values.OfType<T>().ToArray();
 
     /// <summary>Registers an object and returns its new badge.</summary>
-    public long Register(object obj)
+    public long Register(object obj) => Register(obj, owner: null);
+
+    /// <summary>Registers an object created for <paramref name="owner"/> (see <see cref="RemoveOwnedBy"/>) and returns its new badge.</summary>
+    public long Register(object obj, object? owner)
     {
         ArgumentNullException.ThrowIfNull(obj);
         lock (_lock)
@@ -29,7 +35,30 @@ public sealed class ObjectTable
             long badge = ++_nextBadge;
             _objects[badge] = obj;
             _badges[obj] = badge;
+            if (owner is not null) _owners[badge] = owner;
             return badge;
+        }
+    }
+
+    /// <summary>
+    /// Removes every object still registered for <paramref name="owner"/> (a destroyed child's sessions
+    /// are closed: what they created for it must not stay reachable, nor keep its memory alive).
+    /// </summary>
+    /// <returns>The number of objects removed.</returns>
+    public int RemoveOwnedBy(object owner)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        lock (_lock)
+        {
+            var owned = new List<long>();
+            foreach (var (badge, o) in _owners)
+                if (ReferenceEquals(o, owner)) owned.Add(badge);
+            foreach (long badge in owned)
+            {
+                _owners.Remove(badge);
+                if (_objects.TryRemove(badge, out var old)) _badges.Remove(old);
+            }
+            return owned.Count;
         }
     }
 
@@ -87,6 +116,7 @@ public sealed class ObjectTable
         {
             if (!_objects.TryRemove(badge, out var old)) return false;
             _badges.Remove(old);
+            _owners.Remove(badge);
             return true;
         }
     }

@@ -213,7 +213,20 @@ public sealed partial record CapabilityImage(int Index, long Badge, string Type)
 
 /// <summary>A session: how it was requested and its serialized state model.</summary>
 [MemoryPackable]
-public sealed partial record SessionImage(string Service, long Badge, string Label, long RamQuota, long CapQuota, Dictionary<string, string> Extra, byte[] State);
+public sealed partial record SessionImage(string Service, long Badge, string Label, long RamQuota, long CapQuota, Dictionary<string, string> Extra, byte[] State)
+{
+    // Appended members: MemoryPack reads an older session entry, which lacks them, as null.
+
+    /// <summary>
+    /// RAM quota the client paid for upgrades of this session through its parent, which closing the session
+    /// refunds. It can be less than the recorded upgrades: quota moved in by <c>transfer_quota</c> is recorded
+    /// as an upgrade too, but the client's account never lent it. Null in older images (the recorded upgrade is taken).
+    /// </summary>
+    public long? PaidRam { get; init; }
+
+    /// <summary>Capability quota the client paid for upgrades of this session (see <see cref="PaidRam"/>).</summary>
+    public long? PaidCaps { get; init; }
+}
 
 /// <summary>A RAM dataspace whose content is stored.</summary>
 [MemoryPackable]

@@ -143,10 +143,15 @@ public sealed class Checkpointer(Parent parent, IObjectInspector inspector)
         foreach (var s in sessions)
         {
             var state = s.Recorder!.Capture();
+            var paid = Parent.PaidUpgrades(s.Badge);
             var writer = new StateWriter();
             state.Write(writer);
             manifest.Sessions.Add(new SessionImage(s.Service, s.Badge, s.Args.Label, s.Args.RamQuota, s.Args.CapQuota,
-                new Dictionary<string, string>(s.Args.Extra), writer.ToArray()));
+                new Dictionary<string, string>(s.Args.Extra), writer.ToArray())
+            {
+                PaidRam = paid.Ram,
+                PaidCaps = paid.Caps,
+            });
             records.Add(state.ToRecord());
             foreach (var record in records[^1].Objects) Collect(record, objects, created);
         }

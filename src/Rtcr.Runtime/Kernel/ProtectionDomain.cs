@@ -143,7 +143,7 @@ public sealed class ProtectionDomain
     /// <summary>Registers a new RPC object and installs a capability for it in this PD.</summary>
     public Cap<T> Install<T>(T obj) where T : class
     {
-        long badge = Kernel.Objects.Register(obj);
+        long badge = Kernel.Objects.Register(obj, owner: this);
         try
         {
             return new Cap<T>(Caps.Allocate(badge));

@@ -84,6 +84,8 @@ public static class ManifestValidator
                         throw Refuse(m, $"{where}: the recorded state belongs to a session '{state.Service}' created with ({state.Args}), the entry says ({args})");
                     var record = state.ToRecord();
                     if (record.UpgradedRam < 0 || record.UpgradedCaps < 0) throw Refuse(m, $"{where} records a negative upgrade");
+                    if (s.PaidRam is < 0 || s.PaidRam > record.UpgradedRam || s.PaidCaps is < 0 || s.PaidCaps > record.UpgradedCaps)
+                        throw Refuse(m, $"{where} says its client paid ({s.PaidRam}, {s.PaidCaps}) for upgrades, outside 0 and the recorded upgrades ({record.UpgradedRam}, {record.UpgradedCaps})");
                     sessionRam += s.RamQuota;
                     upgradedRam += record.UpgradedRam;
                     // Closing a session refunds its quota plus its upgrades (fuzz seed 2, case 59180: a LOG

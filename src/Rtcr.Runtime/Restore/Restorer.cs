@@ -64,7 +64,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
         try
         {
             var ordered = plan.Select((p, i) => (p, i)).OrderBy(x => x.p.Replayer.RestoreOrder).ThenBy(x => x.i).Select(x => x.p).ToList();
-            var live = new List<(SessionEntry Entry, ISessionReplayer Replayer, ISessionState State)>();
+            var live = new List<(SessionEntry Entry, ISessionReplayer Replayer, ISessionState State, SessionImage Image)>();
             Faults.Reach(FaultPoint.RestoreSessions, child);
             foreach (var (img, replayer, state) in ordered)
             {
@@ -72,20 +72,22 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
                 var entry = Parent.CreateSession(child, img.Service, args, replayer.SessionInterface);
                 created.Add(entry);
                 context.MapBadge(img.Badge, entry.Badge);
-                live.Add((entry, replayer, state));
+                live.Add((entry, replayer, state, img));
             }
-            foreach (var (entry, replayer, state) in live)
+            foreach (var (entry, replayer, state, _) in live)
             {
                 replayer.ReplayCreations(state, entry.Session, context);
                 Faults.Reach(FaultPoint.RestoreReplay, entry.Service);
             }
-            foreach (var (entry, replayer, state) in live) replayer.ReplaySettings(state, entry.Session, context);
-            foreach (var (entry, _, state) in live)
+            foreach (var (entry, replayer, state, _) in live) replayer.ReplaySettings(state, entry.Session, context);
+            foreach (var (entry, _, state, img) in live)
             {
                 // The client paid for these upgrades before the checkpoint (its PD quota is restored
-                // exactly); the parent must know them to refund them when the session closes.
+                // exactly); the parent must know them to refund them when the session closes. Quota a
+                // transfer moved into the session is recorded as an upgrade too, but was never the client's.
                 var record = state.ToRecord();
-                if (record.UpgradedRam != 0 || record.UpgradedCaps != 0) Parent.NoteUpgrade(entry.Badge, record.UpgradedRam, record.UpgradedCaps);
+                long ram = img.PaidRam ?? record.UpgradedRam, caps = img.PaidCaps ?? record.UpgradedCaps;
+                if (ram != 0 || caps != 0) Parent.NoteUpgrade(entry.Badge, ram, caps);
             }
 
             var objects = child.Kernel.Objects;

@@ -179,6 +179,32 @@ public sealed class Parent
         }
     }
 
+    /// <summary>Quota the client paid for upgrades of a session through <see cref="Upgrade"/> (what closing it refunds besides its quota).</summary>
+    public (long Ram, long Caps) PaidUpgrades(long sessionBadge)
+    {
+        lock (_lock) return _upgrades.GetValueOrDefault(sessionBadge);
+    }
+
+    /// <summary>
+    /// Quota a client has donated to its open sessions, their quotas plus their upgrades (saturated): what
+    /// closing them all refunds. Every donation was withdrawn from the client's account, so its use covers it.
+    /// </summary>
+    public (long Ram, long Caps) Donated(ProtectionDomain client)
+    {
+        long ram = 0, caps = 0;
+        lock (_lock)
+        {
+            foreach (var s in _sessions)
+            {
+                if (s.Client != client) continue;
+                var (upRam, upCaps) = _upgrades.GetValueOrDefault(s.Badge);
+                ram = Refund(ram, Refund(s.Args.RamQuota, upRam));
+                caps = Refund(caps, Refund(s.Args.CapQuota, upCaps));
+            }
+        }
+        return (ram, caps);
+    }
+
     /// <summary>Quota donated to a session by upgrades (restore reports the recorded upgrades of recreated sessions here).</summary>
     public void NoteUpgrade(long sessionBadge, long ramQuota, long capQuota)
     {
@@ -233,6 +259,10 @@ public sealed class Parent
             client.Quota.Replenish(QuotaKind.Ram, Math.Min(Refund(entry.Args.RamQuota, upRam), client.Quota.Used(QuotaKind.Ram)));
             client.Quota.Replenish(QuotaKind.Caps, Math.Min(Refund(entry.Args.CapQuota, upCaps), client.Quota.Used(QuotaKind.Caps)));
         }
+        // The servers freed what the sessions created, but not every one unregisters it (a child's signal
+        // contexts, region maps, dataspaces stayed in the table after its destruction, and every later RAM
+        // free walked them).
+        Kernel.Objects.RemoveOwnedBy(client);
     }
 
     // A session's quota plus its upgrades, saturated: restore refuses sums past 64 bits, this keeps a refund non-negative anyway.

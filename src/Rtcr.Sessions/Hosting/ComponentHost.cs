@@ -333,6 +333,7 @@ public sealed class ComponentHost : IDisposable
             result = new Restorer(Parent, SessionInspector.Instance) { Faults = Faults }.Restore(plan, pd);
             PendingFaults.Restore(m, result.Badges, Kernel);
             RestoreGrant.CheckRestoredState(pd, program, env, result.Badges);
+            RestoreGrant.CheckDonations(pd, Parent);
             ApplyGrant(pd, options.RamQuota - m.InitialRamQuota, options.CapQuota - m.InitialCapQuota);
         }
         catch

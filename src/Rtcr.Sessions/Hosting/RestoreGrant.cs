@@ -1,4 +1,6 @@
 using Rtcr.Checkpoint;
+using Rtcr.Quotas;
+using Rtcr.Services;
 using Rtcr.Restore;
 
 namespace Rtcr.Sessions;
@@ -50,6 +52,21 @@ internal static class RestoreGrant
         {
             throw new RestoreException($"image of '{m.Label}': ROM module '{key[4..]}' is not valid base64: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// Refuses a restored child whose PD account has less quota in use than its sessions were donated
+    /// (their quotas plus recorded upgrades): a session state claiming an upgrade the child never paid for.
+    /// Closing such a session would refund quota the account never lent.
+    /// </summary>
+    /// <exception cref="RestoreException">The donations exceed the account's use.</exception>
+    public static void CheckDonations(ProtectionDomain pd, Parent parent)
+    {
+        var (ram, caps) = parent.Donated(pd);
+        long ramUsed = pd.Quota.Used(QuotaKind.Ram), capsUsed = pd.Quota.Used(QuotaKind.Caps);
+        if (ram > ramUsed || caps > capsUsed)
+            throw new RestoreException($"image of '{pd.Label}': its sessions hold {ram} bytes of RAM quota and {caps} capabilities (quotas plus upgrades), " +
+                $"but its PD account has only {ramUsed} bytes and {capsUsed} capabilities in use: the image records an upgrade the child never paid for");
     }
 
     /// <summary>
