@@ -39,7 +39,7 @@ public sealed class FreezeGateTests
     {
         using var kernel = new Kernel(ExecutionMode.Threaded);
         var pd = kernel.CreateProtectionDomain("app");
-        var threads = Enumerable.Range(0, 64).Select(i => Add(kernel, pd, $"t{i}", new CountingProgram())).ToArray();
+        var threads = Enumerable.Range(0, 16).Select(i => Add(kernel, pd, $"t{i}", new CountingProgram())).ToArray();
         Assert.True(SpinWait.SpinUntil(() => threads.All(t => t.Steps > 0), HangGuard));
 
         pd.Freeze(HangGuard);
