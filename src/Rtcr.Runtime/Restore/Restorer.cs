@@ -84,8 +84,8 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
             {
                 // The client paid for these upgrades before the checkpoint (its PD quota is restored
                 // exactly); the parent must know them to refund them when the session closes.
-                var record = state.ToRecord();
-                if (record.UpgradedRam != 0 || record.UpgradedCaps != 0) Parent.NoteUpgrade(entry.Badge, record.UpgradedRam, record.UpgradedCaps);
+                var (ram, caps) = Upgrades(state);
+                if (ram != 0 || caps != 0) Parent.NoteUpgrade(entry.Badge, ram, caps);
             }
 
             var objects = child.Kernel.Objects;
@@ -132,6 +132,15 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
         {
             child.Kernel.Timers.Release(child);
         }
+    }
+
+    // A generated state holds its upgrades: building its canonical record (a string per argument of every
+    // recorded call) just to read them was a second copy of the whole state per restore.
+    private static (long Ram, long Caps) Upgrades(ISessionState state)
+    {
+        if (state is RecordedSessionState recorded) return (recorded.UpgradedRam, recorded.UpgradedCaps);
+        var record = state.ToRecord();
+        return (record.UpgradedRam, record.UpgradedCaps);
     }
 
     private void TearDown(ProtectionDomain child, ReplayContext context)
