@@ -201,6 +201,28 @@ public sealed class HostileImageTests
     }
 
     [Fact]
+    public void A_recorded_capability_argument_naming_no_object_is_refused_naming_the_call()
+    {
+        // The validator checks capability arguments from badges it collected, without keeping the records;
+        // only a failing check builds them again to name the call.
+        var seed = s_sheep.Value;
+        var plan = ManifestValidator.Validate(seed.Image, SessionRecorders.CreateRegistry());
+        var pd = plan.Sessions.Single(p => p.Image.Service == "PD");
+        string argument = pd.State.ToRecord().Objects.SelectMany(o => o.Creation.Arguments).Last(a => a.StartsWith("cap:", StringComparison.Ordinal));
+        long badge = long.Parse(argument["cap:".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        var image = Read(Craft(seed, m => m with
+        {
+            Sessions = m.Sessions.Select(s => s.Service == "PD" ? s with { State = ReplaceLong(s.State, badge, 987_654_321) } : s).ToList(),
+        }));
+
+        var ex = Assert.Throws<RestoreException>(() => Restore(image));
+
+        Assert.Contains("refused before anything was created", ex.Message);
+        Assert.Contains("names object 987654321; no session or created object of the image has that badge", ex.Message);
+        Assert.Contains("session 'PD'", ex.Message);
+    }
+
+    [Fact]
     public void A_recorded_periodic_timeout_that_would_overflow_the_clock_is_refused()
     {
         // Found by the long run (seed 1, case 57690): TriggerPeriodic(~2^63) replayed made the due time overflow and the child hang.

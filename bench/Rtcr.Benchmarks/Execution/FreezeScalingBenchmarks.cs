@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Rtcr.Benchmarks.Support;
 using Rtcr.Execution;
@@ -11,10 +10,12 @@ using Rtcr.Memory;
 namespace Rtcr.Benchmarks.Execution;
 
 /// <summary>
-/// Freeze plus thaw of a PD with N = 1 … 1 000 threads, every one busy stepping (so each is inside a
-/// step when the freeze asks): <see cref="Parallel"/> is <see cref="ProtectionDomain.Freeze(TimeSpan)"/>
-/// (ask all, then wait for all); the baseline <see cref="OneAtATime"/> is the former algorithm, each
-/// thread asked and waited for in turn, measured in the same run. The growth exponent between sizes is
+/// Freeze and thaw, each measured on its own, of a PD with N = 1 … 1 000 threads that are all busy (each
+/// inside a step when the freeze asks) or all idle (asleep): <see cref="Freeze"/> and <see cref="Thaw"/> are
+/// <see cref="ProtectionDomain.Freeze(TimeSpan)"/> and <see cref="ProtectionDomain.Thaw"/> (one gate for the
+/// PD: closed with one store, opened with one pulse); the baselines <see cref="FormerFreeze"/> and
+/// <see cref="FormerThaw"/>, measured in the same run, are the former algorithm — every thread asked, then
+/// waited for one by one, and thawed one by one under its own lock. The growth exponent between sizes is
 /// computed in docs/benchmarks.md from the "µs/thread" column.
 /// </summary>
 [Config(typeof(FreezeScalingBenchmarks.Columns))]
@@ -23,12 +24,17 @@ public class FreezeScalingBenchmarks
     private Kernel _kernel = null!;
     private ProtectionDomain _pd = null!;
     private KernelThread[] _threads = [];
+    private long[] _steps = [];
 
     /// <summary>Threads in the PD.</summary>
     [Params(1, 10, 100, 1_000)]
     public int Threads { get; set; }
 
-    /// <summary>A threaded kernel, a PD with an entrypoint and <see cref="Threads"/> busy threads, all started.</summary>
+    /// <summary>Whether the threads step back to back (busy) or sleep (idle).</summary>
+    [Params(true, false)]
+    public bool Busy { get; set; }
+
+    /// <summary>A threaded kernel, a PD with an entrypoint and <see cref="Threads"/> threads, all started and stepping.</summary>
     [GlobalSetup]
     public void Setup()
     {
@@ -37,40 +43,83 @@ public class FreezeScalingBenchmarks
         _pd.Entrypoint = _kernel.CreateEntrypoint("frozen");
         var memory = new AddressSpace(new RegionMap("empty", RegionMap.PageSize));
         _threads = new KernelThread[Threads];
+        _steps = new long[Threads];
+        // Started frozen and released at once: started one by one, each new busy thread took a core from
+        // the thread starting the next (1 000 busy threads did not get started in minutes on the loaded machine).
+        _pd.Freeze();
         for (int i = 0; i < Threads; i++)
         {
-            _threads[i] = _kernel.CreateThread($"t{i}", new BusyProgram(), memory);
+            _threads[i] = _kernel.CreateThread($"t{i}", Busy ? new BusyProgram() : new IdleProgram(), memory);
             _pd.AddThread(_threads[i]);
             _threads[i].Start(0, 0);
         }
-        SpinWait.SpinUntil(() => _threads.All(t => t.Steps > 0), TimeSpan.FromMinutes(1));
+        _pd.Thaw();
+        WaitRunning();
     }
 
     /// <summary>Kills the threads.</summary>
     [GlobalCleanup]
     public void Cleanup() => _kernel.Dispose();
 
-    /// <summary>The former freeze: each thread asked to stop and waited for before the next is asked.</summary>
-    [Benchmark(Baseline = true)]
-    public void OneAtATime()
+    /// <summary>Every thread has taken a step since the last thaw, so a freeze finds them running (busy) or asleep (idle).</summary>
+    [IterationSetup(Targets = [nameof(Freeze), nameof(FormerFreeze)])]
+    public void WaitRunning()
     {
-        // Quadratic: each thread waits a scheduler round of all N busy threads. On the loaded reference
-        // machine 100 threads took 54-60 s per call (past BDN's in-process limit), so only 1 and 10 are
-        // measured; BDN shows NA above.
-        if (Threads > 10) throw new NotSupportedException("the former freeze is measured up to 10 threads");
-        _pd.Entrypoint!.Pause();
-        foreach (var t in _threads) t.Freeze();
-        foreach (var t in _threads) t.Thaw();
-        _pd.Entrypoint.Resume();
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            long before = _steps[i];
+            var t = _threads[i];
+            if (!SpinWait.SpinUntil(() => t.Steps > before, TimeSpan.FromMinutes(2)))
+                throw new InvalidOperationException($"thread {t.Name} did not step within 2 minutes after the thaw");
+            _steps[i] = t.Steps;
+        }
     }
 
-    /// <summary>The PD's freeze: every thread asked at once, then all waited for; then thaw.</summary>
+    /// <summary>The PD's freeze: the gate closed, then every thread and the entrypoint waited for.</summary>
     [Benchmark]
-    public void Parallel()
+    public void Freeze() => _pd.Freeze(TimeSpan.FromMinutes(2));
+
+    /// <summary>Undoes <see cref="Freeze"/> (not measured).</summary>
+    [IterationCleanup(Target = nameof(Freeze))]
+    public void ThawAfterFreeze() => _pd.Thaw();
+
+    /// <summary>Freezes the PD before <see cref="Thaw"/> (not measured).</summary>
+    [IterationSetup(Target = nameof(Thaw))]
+    public void FreezeBeforeThaw() => _pd.Freeze(TimeSpan.FromMinutes(2));
+
+    /// <summary>The PD's thaw: the gate opened with one pulse.</summary>
+    [Benchmark]
+    public void Thaw() => _pd.Thaw();
+
+    /// <summary>The former freeze: every thread asked (wait-free), then waited for one after the other.</summary>
+    [Benchmark]
+    public void FormerFreeze()
     {
-        _pd.Freeze(TimeSpan.FromMinutes(1));
-        _pd.Thaw();
+        _pd.Entrypoint!.RequestPause();
+        foreach (var t in _threads) t.RequestFreeze();
+        foreach (var t in _threads) t.WaitFrozen(Timeout.InfiniteTimeSpan);
+        _pd.Entrypoint.WaitPaused(Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>Undoes <see cref="FormerFreeze"/> (not measured).</summary>
+    [IterationCleanup(Target = nameof(FormerFreeze))]
+    public void ThawAfterFormerFreeze() => FormerThaw();
+
+    /// <summary>Freezes the threads the former way before <see cref="FormerThaw"/> (not measured).</summary>
+    [IterationSetup(Target = nameof(FormerThaw))]
+    public void FormerFreezeBeforeThaw() => FormerFreeze();
+
+    /// <summary>The former thaw: each thread's lock taken and its monitor pulsed in turn.</summary>
+    [Benchmark]
+    public void FormerThaw()
+    {
+        foreach (var t in _threads) t.Thaw();
+        _pd.Entrypoint!.Resume();
+    }
+
+    /// <summary>After a thaw: waits until every thread stepped again, so the next iteration starts from a running PD (not measured).</summary>
+    [IterationCleanup(Targets = [nameof(Thaw), nameof(FormerThaw)])]
+    public void RunningAfterThaw() => WaitRunning();
 
     /// <summary>About a microsecond of arithmetic per step, never sleeping.</summary>
     private sealed class BusyProgram : IThreadProgram
@@ -85,18 +134,27 @@ public class FreezeScalingBenchmarks
         }
     }
 
+    /// <summary>One step every 20 ms, asleep in between (an idle thread that still wakes now and then).</summary>
+    private sealed class IdleProgram : IThreadProgram
+    {
+        public StepResult Step(ref ThreadRegisters registers, AddressSpace memory, long nowMicroseconds)
+        {
+            registers.Ip++;
+            return StepResult.SleepUntil(nowMicroseconds + 20_000);
+        }
+    }
+
     private sealed class Columns : ManualConfig
     {
         public Columns()
         {
-            // One freeze per iteration (a freeze of 1 000 busy threads is milliseconds), few iterations: the former freeze is slow.
+            // One freeze (or thaw) per iteration, few iterations: a round of 1 000 busy threads on 2 loaded cores takes seconds.
             // In process: on the loaded 2-core machine BDN's build of its boilerplate project ran into its 2-minute timeout.
             AddJob(Job.ShortRun.WithWarmupCount(1).WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1)
                 .WithToolchain(InProcessEmitToolchain.Instance).WithId("Freeze"));
             AddColumn(StatisticColumn.Median);
             AddColumn(new PerUnitColumn("µs/thread", nameof(Threads), static (meanNs, n) => meanNs / 1000.0 / n, "F3",
-                "mean freeze+thaw time divided by the number of threads"));
-            SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Value);
+                "mean freeze (or thaw) time divided by the number of threads"));
         }
     }
 }

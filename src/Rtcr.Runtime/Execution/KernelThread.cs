@@ -24,6 +24,7 @@ public sealed class KernelThread : IDisposable
     private Exception? _failure;
     private long _steps;
     private int _stateReaders; // GetState/SetState callers waiting for a step boundary
+    private FreezeGate? _gate; // the PD's freeze gate, once the thread belongs to a PD
 
     internal KernelThread(string name, IThreadProgram program, AddressSpace memory, IClock clock, bool inline)
     {
@@ -58,8 +59,30 @@ public sealed class KernelThread : IDisposable
     /// <summary>Whether the thread is paused (by its CPU session's <c>pause</c>).</summary>
     public bool IsPaused { get { lock (_lock) return _paused; } }
 
-    /// <summary>Whether the parent froze the thread (checkpoint or restore in progress).</summary>
-    public bool IsFrozen { get { lock (_lock) return _frozen; } }
+    /// <summary>
+    /// Whether the parent froze the thread (checkpoint or restore in progress): by its own <see cref="Freeze"/>
+    /// or by freezing its protection domain.
+    /// </summary>
+    public bool IsFrozen { get { lock (_lock) return _frozen || GateClosed; } }
+
+    // Under _lock or not: the gate's flag is read with a fence of its own.
+    private bool GateClosed => _gate is { IsClosed: true };
+
+    /// <summary>Whether the thread was killed; read without the thread's lock by the gate it waits at.</summary>
+    internal bool IsKillRequested => Volatile.Read(ref _killed);
+
+    /// <summary>
+    /// Makes the thread stop whenever <paramref name="gate"/> (its protection domain's) is closed, in addition
+    /// to its own <see cref="Freeze"/>.
+    /// </summary>
+    internal void JoinGate(FreezeGate gate)
+    {
+        lock (_lock)
+        {
+            if (_gate is not null && _gate != gate) throw new InvalidOperationException($"thread '{Name}' already belongs to a protection domain");
+            _gate = gate;
+        }
+    }
 
     /// <summary>Whether the program halted or the thread was killed.</summary>
     public bool IsFinished { get { lock (_lock) return _halted || _killed; } }
@@ -124,7 +147,8 @@ public sealed class KernelThread : IDisposable
 
     /// <summary>
     /// Stops the thread at the next step boundary for the parent (checkpoint/restore), independent of
-    /// the child's own <see cref="Pause"/>, and waits until it got there.
+    /// the child's own <see cref="Pause"/>, and waits until it got there. This is the thread's own freeze;
+    /// freezing its protection domain closes the PD's gate instead, and either keeps the thread stopped.
     /// </summary>
     public void Freeze()
     {
@@ -208,23 +232,35 @@ public sealed class KernelThread : IDisposable
         }
         finally
         {
-            lock (self._lock)
+            // Stay "in the fault" (stopped, for a freezer) until neither the thread's own freeze nor its PD's
+            // gate holds it; the gate is waited at without the thread's lock, like in Run.
+            while (true)
             {
-                while (self._frozen && !self._killed) Monitor.Wait(self._lock);
-                self._inFault = false;
-                Monitor.PulseAll(self._lock);
+                FreezeGate? gate;
+                lock (self._lock)
+                {
+                    while (self._frozen && !self._killed) Monitor.Wait(self._lock);
+                    gate = self._killed ? null : self._gate;
+                    if (gate is not { IsClosed: true })
+                    {
+                        self._inFault = false;
+                        Monitor.PulseAll(self._lock);
+                        break;
+                    }
+                }
+                gate.WaitWhileClosed(self);
             }
         }
         if (self.IsKilled) throw new ThreadKilledException();
         return resolved;
     }
 
-    private bool IsKilled { get { lock (_lock) return _killed; } }
+    private bool IsKilled => IsKillRequested;
 
     // Unwinds the step of a thread killed while it waited for its fault.
     private sealed class ThreadKilledException : Exception;
 
-    /// <summary>Undoes <see cref="Freeze"/>.</summary>
+    /// <summary>Undoes <see cref="Freeze"/> (the thread's own; a frozen protection domain keeps it stopped).</summary>
     public void Thaw()
     {
         lock (_lock)
@@ -286,7 +322,7 @@ public sealed class KernelThread : IDisposable
         ThreadRegisters regs;
         lock (_lock)
         {
-            if (!_started || _paused || _frozen || _halted || _killed || _wakeAt > now) return false;
+            if (!_started || _paused || _frozen || GateClosed || _halted || _killed || _wakeAt > now) return false;
             regs = _registers;
             _running = true;
         }
@@ -315,7 +351,7 @@ public sealed class KernelThread : IDisposable
     {
         lock (_lock)
         {
-            if (!_started || _paused || _frozen || _halted || _killed || _wakeAt <= now) return null;
+            if (!_started || _paused || _frozen || GateClosed || _halted || _killed || _wakeAt <= now) return null;
             return _wakeAt;
         }
     }
@@ -342,19 +378,31 @@ public sealed class KernelThread : IDisposable
         t_current = this;
         while (true)
         {
-            ThreadRegisters regs;
+            ThreadRegisters regs = default;
+            FreezeGate? stopAt = null;
             lock (_lock)
             {
                 while (true)
                 {
                     if (_halted || _killed) return;
                     if (_paused || _frozen || _stateReaders > 0) { Monitor.Wait(_lock); continue; }
+                    // The PD is frozen: wait at its gate, outside this lock, so that the thaw wakes all the
+                    // PD's threads with one pulse (FreezeGate says why that matters).
+                    if (_gate is { IsClosed: true } gate) { stopAt = gate; break; }
                     long wait = _wakeAt - _clock.NowMicroseconds;
                     if (wait > 0) { Monitor.Wait(_lock, TimeSpan.FromMicroseconds(Math.Min(wait, 50_000))); continue; }
                     break;
                 }
-                regs = _registers;
-                _running = true;
+                if (stopAt is null)
+                {
+                    regs = _registers;
+                    _running = true;
+                }
+            }
+            if (stopAt is not null)
+            {
+                stopAt.WaitWhileClosed(this);
+                continue;
             }
             try
             {
@@ -396,14 +444,27 @@ public sealed class KernelThread : IDisposable
     /// <summary>Ends the thread (Genode's <c>kill_thread</c>).</summary>
     public void Kill()
     {
-        lock (_lock)
-        {
-            _killed = true;
-            Monitor.PulseAll(_lock);
-        }
+        RequestKill();
         // Bounded: a step that never returns (a hostile child) must not hang the parent tearing the
         // child down. The OS thread is a background thread; it ends as soon as the step returns.
         if (_thread is not null && _thread != Thread.CurrentThread) _thread.Join(KillTimeout);
+    }
+
+    /// <summary>
+    /// Marks the thread killed and wakes it wherever it waits, without waiting for its OS thread to end: a
+    /// kernel tearing down many threads asks them all first, so that threads waiting at a closed gate leave
+    /// on the first pulse rather than one pulse per killed thread.
+    /// </summary>
+    internal void RequestKill()
+    {
+        FreezeGate? gate;
+        lock (_lock)
+        {
+            _killed = true;
+            gate = _gate;
+            Monitor.PulseAll(_lock);
+        }
+        gate?.Wake();
     }
 
     /// <inheritdoc />

@@ -224,6 +224,7 @@ public sealed class Kernel : IDisposable
             _threads.Clear();
             _entrypoints.Clear();
         }
+        foreach (var t in threads) t.RequestKill(); // all at once: busy or gated threads leave in parallel
         foreach (var t in threads) t.Kill();
         foreach (var ep in eps) ep.Dispose();
         Timers.Dispose();

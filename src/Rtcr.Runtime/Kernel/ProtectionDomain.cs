@@ -54,6 +54,10 @@ public sealed class ProtectionDomain
     public bool IsFrozen { get; private set; }
 
     private readonly List<KernelThread> _threads = new();
+    private readonly FreezeGate _gate = new(); // every thread of the PD stops at it while the PD is frozen
+
+    /// <summary>The gate the PD's threads stop at while it is frozen.</summary>
+    internal FreezeGate Gate => _gate;
 
     /// <summary>Adds a thread created for this PD (threads created while frozen start frozen).</summary>
     public void AddThread(KernelThread thread)
@@ -61,11 +65,12 @@ public sealed class ProtectionDomain
         lock (_threads)
         {
             _threads.Add(thread);
-            if (IsFrozen) thread.Freeze();
+            thread.JoinGate(_gate);
+            if (IsFrozen) thread.WaitFrozen(Timeout.InfiniteTimeSpan);
         }
     }
 
-    /// <summary>Removes a thread (killed).</summary>
+    /// <summary>Removes a thread (killed). It stays bound to the PD's freeze gate, so it does not run while the PD is frozen.</summary>
     public void RemoveThread(KernelThread thread)
     {
         lock (_threads) _threads.Remove(thread);
@@ -101,7 +106,7 @@ public sealed class ProtectionDomain
                 IsFrozen = true;
                 entrypoint = Entrypoint;
                 entrypoint?.RequestPause();
-                foreach (var t in _threads) t.RequestFreeze();
+                _gate.Close(); // one store asks every thread, however many
                 threads = _threads.ToArray();
             }
             var deadline = WaitDeadline.After(timeout);
@@ -116,7 +121,7 @@ public sealed class ProtectionDomain
             {
                 _freezeDepth--;
                 IsFrozen = false;
-                foreach (var t in _threads) t.Thaw();
+                _gate.Open();
                 entrypoint?.Resume();
             }
             throw new PauseTimeoutException(Label, timeout, stuck ?? [], entrypoint?.Name, handler);
@@ -132,7 +137,7 @@ public sealed class ProtectionDomain
             if (_freezeDepth == 0) throw new InvalidOperationException($"PD '{Label}' is not frozen");
             if (--_freezeDepth > 0) return;
             IsFrozen = false;
-            foreach (var t in _threads) t.Thaw();
+            _gate.Open(); // one pulse wakes every thread of the PD (FreezeGate says why not one at a time)
             Entrypoint?.Resume();
         }
     }

@@ -48,6 +48,10 @@ public abstract class RecordedState
         if (HookState is not null) writer.WriteBytes(HookState);
     }
 
+    // Room for a count read from the state, but no more than its remaining bytes can hold (a recorded call
+    // takes at least 5 of them: its wire id and argument count): a crafted count allocates no more than that.
+    private static int Plausible(int count, in StateReader reader) => Math.Min(count, reader.Remaining / 5);
+
     /// <summary>Reads what <see cref="WriteBody"/> (or format 1) wrote.</summary>
     /// <param name="reader">The state's bytes, after its header.</param>
     /// <param name="layout">The format the header named.</param>
@@ -63,6 +67,7 @@ public abstract class RecordedState
         if (layout.IsTagged || layout.HasSettings)
         {
             int settings = StateFormat.ReadCount(ref reader, shape.Name);
+            Settings.EnsureCapacity(Plausible(settings, reader));
             for (int i = 0; i < settings; i++)
             {
                 string key = reader.ReadRequiredString();
@@ -75,6 +80,7 @@ public abstract class RecordedState
         if (layout.IsTagged || layout.HasObjects)
         {
             int objects = StateFormat.ReadCount(ref reader, shape.Name);
+            Objects.EnsureCapacity(Plausible(objects, reader));
             for (int i = 0; i < objects; i++)
             {
                 var call = new CallReader(reader, layout, shape.Name);

@@ -79,6 +79,21 @@ public abstract class Recorder<T> : IInterposed where T : class
     protected void RecordCreation(long badge, StateCreation call, object? recorder) =>
         (_objects ??= new Dictionary<long, Created>()).Add(badge, new Created(call, recorder));
 
+    /// <summary>
+    /// Makes room for <paramref name="count"/> more created objects at once: a replay knows how many it
+    /// recreates, and growing the table by doubling left a trail of large arrays (collected only by gen2
+    /// collections) behind a restore of 100 k objects.
+    /// </summary>
+    internal void ReserveCreations(int count)
+    {
+        // Not Enter: the restoring thread must not become the gate's biased owner ahead of the child's own threads.
+        using (_gate.EnterToCapture())
+        {
+            var objects = _objects ??= new Dictionary<long, Created>(count);
+            objects.EnsureCapacity(objects.Count + count);
+        }
+    }
+
     /// <summary>Forgets a destroyed object (<c>[Destroys]</c>).</summary>
     /// <param name="badge">Its badge, read before the destroying call (afterwards the capability may name nothing).</param>
     protected void ForgetCreation(long badge) => _objects?.Remove(badge);

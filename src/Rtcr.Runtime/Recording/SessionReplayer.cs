@@ -60,6 +60,7 @@ public abstract class SessionReplayer<TSession, TState> : ISessionReplayer
         // The donated quota first: the recreated objects were paid from it.
         if (_upgrade is not null && (recorded.UpgradedRam != 0 || recorded.UpgradedCaps != 0))
             _upgrade(target, recorded.UpgradedRam, recorded.UpgradedCaps);
+        (target as Recorder<TSession>)?.ReserveCreations(recorded.Objects.Count);
         _creations(recorded, target, context);
     }
 

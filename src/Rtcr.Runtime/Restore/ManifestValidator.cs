@@ -44,8 +44,12 @@ public static class ManifestValidator
             previous = cap.Index;
         }
 
-        var plan = new List<(SessionImage, ISessionReplayer, ISessionState)>(m.Sessions.Count);
-        var records = new List<SessionRecord>(m.Sessions.Count);
+        var plan = new List<(SessionImage Image, ISessionReplayer Replayer, ISessionState State)>(m.Sessions.Count);
+        // The capability arguments of every recorded call, as badges: checked once every object is known. The
+        // records they come from are not kept (they were the largest thing a validation held on to, long enough
+        // for the collector to promote a copy of the whole state); only a failing check builds them again.
+        var capArguments = new List<long>(m.Capabilities.Count);
+        bool unreadableArgument = false;
         // Sized from the capability table (nearly every object is in a slot): no rehashing per object.
         var sessions = new HashSet<long>(m.Sessions.Count);
         var objects = new HashSet<long>(m.Capabilities.Count);
@@ -94,8 +98,9 @@ public static class ManifestValidator
                     donatedCaps += s.CapQuota + record.UpgradedCaps;
                     types[s.Badge] = replayer.SessionInterface.Name;
                     foreach (var obj in record.Objects) CollectObject(m, where, obj, objects, types);
+                    foreach (var call in record.Settings) CollectArguments(call, capArguments, ref unreadableArgument);
+                    foreach (var obj in record.Objects) CollectArguments(obj, capArguments, ref unreadableArgument);
                     plan.Add((s, replayer, state));
-                    records.Add(record);
                 }
             }
         }
@@ -118,11 +123,19 @@ public static class ManifestValidator
         foreach (var s in m.Sessions)
             if (!referenced.Contains(s.Badge))
                 throw Refuse(m, $"session '{s.Service}' ({s.Label}) is in no capability slot: the child could never have used it");
-        for (int i = 0; i < records.Count; i++)
+        bool argumentsKnown = !unreadableArgument;
+        foreach (long badge in capArguments)
+            if (!types.ContainsKey(badge)) argumentsKnown = false;
+        if (!argumentsKnown)
         {
-            string where = $"session '{m.Sessions[i].Service}' ({m.Sessions[i].Label})";
-            foreach (var call in records[i].Settings) CheckArguments(m, where, call, types);
-            foreach (var obj in records[i].Objects) CheckObject(m, where, obj, types);
+            // Rare (a damaged or crafted image): the records again, to name the first offending call.
+            for (int i = 0; i < plan.Count; i++)
+            {
+                string where = $"session '{plan[i].Image.Service}' ({plan[i].Image.Label})";
+                var record = plan[i].State.ToRecord();
+                foreach (var call in record.Settings) CheckArguments(m, where, call, types);
+                foreach (var obj in record.Objects) CheckObject(m, where, obj, types);
+            }
         }
 
         var dataspaces = new HashSet<long>();
@@ -152,6 +165,28 @@ public static class ManifestValidator
         if (obj.Badge == 0 || !objects.Add(obj.Badge) || !types.TryAdd(obj.Badge, obj.Interface))
             throw Refuse(m, $"{where} created object {obj.Interface} with badge {obj.Badge}, which is zero or used twice");
         foreach (var nested in obj.Objects) CollectObject(m, where, nested, objects, types);
+    }
+
+    private static void CollectArguments(ObjectRecord obj, List<long> badges, ref bool unreadable)
+    {
+        CollectArguments(obj.Creation, badges, ref unreadable);
+        foreach (var call in obj.Settings) CollectArguments(call, badges, ref unreadable);
+        foreach (var nested in obj.Objects) CollectArguments(nested, badges, ref unreadable);
+    }
+
+    // What CheckArguments checks, without the message: the capability arguments' badges, and whether one is unreadable.
+    private static void CollectArguments(RecordedCall call, List<long> badges, ref bool unreadable)
+    {
+        var arguments = call.Arguments;
+        for (int i = 0; i < arguments.Count; i++) // by index: a foreach over the interface boxes an enumerator per call
+        {
+            string argument = arguments[i];
+            if (!argument.StartsWith(CapPrefix, StringComparison.Ordinal)) continue;
+            if (!long.TryParse(argument.AsSpan(CapPrefix.Length), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long badge))
+                unreadable = true;
+            else if (badge != 0)
+                badges.Add(badge);
+        }
     }
 
     private static void CheckObject(ImageManifest m, string where, ObjectRecord obj, Dictionary<long, string> known)

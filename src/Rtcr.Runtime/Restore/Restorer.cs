@@ -85,8 +85,7 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
                 // The client paid for these upgrades before the checkpoint (its PD quota is restored
                 // exactly); the parent must know them to refund them when the session closes. Quota a
                 // transfer moved into the session is recorded as an upgrade too, but was never the client's.
-                var record = state.ToRecord();
-                long ram = img.PaidRam ?? record.UpgradedRam, caps = img.PaidCaps ?? record.UpgradedCaps;
+                var (ram, caps) = img.PaidRam is { } paidRam && img.PaidCaps is { } paidCaps ? (paidRam, paidCaps) : Upgrades(state);
                 if (ram != 0 || caps != 0) Parent.NoteUpgrade(entry.Badge, ram, caps);
             }
 
@@ -134,6 +133,15 @@ public sealed class Restorer(Parent parent, IObjectInspector inspector)
         {
             child.Kernel.Timers.Release(child);
         }
+    }
+
+    // A generated state holds its upgrades: building its canonical record (a string per argument of every
+    // recorded call) just to read them was a second copy of the whole state per restore.
+    private static (long Ram, long Caps) Upgrades(ISessionState state)
+    {
+        if (state is RecordedSessionState recorded) return (recorded.UpgradedRam, recorded.UpgradedCaps);
+        var record = state.ToRecord();
+        return (record.UpgradedRam, record.UpgradedCaps);
     }
 
     private void TearDown(ProtectionDomain child, ReplayContext context)
