@@ -50,9 +50,33 @@ public sealed class HostileImageTests
     [Fact]
     public void A_clock_an_hour_past_the_pending_timeout_is_refused_instead_of_catching_up_for_ever()
     {
-        var image = Read(Craft(s_sheep.Value, m => m with { ClockMicroseconds = m.ClockMicroseconds + 3_600_000_000 }));
+        // 1 000 hours past a 250 ms periodic timeout: 14.4 million periods to catch up.
+        var image = Read(Craft(s_sheep.Value, m => m with { ClockMicroseconds = m.ClockMicroseconds + 1000 * 3_600_000_000L }));
         var ex = Assert.Throws<RestoreException>(() => Restore(image));
         Assert.Contains("overdue", ex.Message);
+    }
+
+    [Fact]
+    public void A_child_whose_timer_lagged_far_behind_on_a_starved_host_restores_and_catches_up_exactly()
+    {
+        // The soak test at load 48: a genuine image whose periodic timeout was 13.6 s overdue (the host had
+        // not run the child's timers) was refused by a fixed 10 s limit. Here the child's timers are held
+        // while a sibling runs 20 s of virtual time, then it is checkpointed 80 periods behind.
+        using var source = new ComponentHost();
+        var child = source.Start(new SheepCounter(), "<config start=\"7\" interval_ms=\"250\"/>");
+        var sibling = source.Start(new SheepCounter(), "<config start=\"1\" interval_ms=\"250\"/>");
+        source.RunTicks(child, 2);
+        source.Kernel.Timers.Hold(child.Env.Domain);
+        source.RunTicks(sibling, source.Ticks(sibling) + 80);
+        var image = source.Checkpoint(child);
+        source.Kernel.Timers.Release(child.Env.Domain);
+
+        using var target = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds);
+        var restored = target.Restore(Read(Images.Bytes(image)), SampleCatalog.Create);
+        // Both catch up the 80 missed periods and run on: the same state at the same tick.
+        source.RunTicks(child, source.Ticks(child) + 100);
+        target.RunTicks(restored, target.Ticks(restored) + 100);
+        Assert.Equal(ChildState.Dump(source, child).Split('\n').Skip(1), ChildState.Dump(target, restored).Split('\n').Skip(1));
     }
 
     [Fact]

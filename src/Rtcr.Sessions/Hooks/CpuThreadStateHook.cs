@@ -31,7 +31,7 @@ public sealed class CpuThreadStateHook : IStateHook<ICpuThread>
         bool paused = reader.ReadBoolean();
         bool started = reader.ReadBoolean();
         bool halted = reader.Remaining > 0 && reader.ReadBoolean();
-        if (started && !halted) RestoredTime.CheckWake(wake, context.ImageClockMicroseconds);
+        if (started && !halted) RestoredTime.CheckWake(wake);
         target.Thread().Revive(r, wake, paused, started, halted);
     }
 }
