@@ -59,7 +59,7 @@ internal sealed class WriterProgram : IThreadProgram
     /// <summary>
     /// The writer runs from instruction 0 with its parameter block (at the stack pointer) valid, or
     /// from instruction 1 with the parameters in registers valid: a working set inside attached
-    /// memory, a known pattern, a positive batch and interval, a next batch time at most 100 000 intervals behind.
+    /// memory, a known pattern, a positive batch and interval, a next batch time so little behind that catching up takes at most 10^8 writes.
     /// </summary>
     public string? RegisterProblem(in ThreadRegisters r, AddressSpace memory, long now)
     {
@@ -75,16 +75,16 @@ internal sealed class WriterProgram : IThreadProgram
                 if (r.R0 < 0) return $"its write count {r.R0} is negative";
                 if (ParametersProblem(memory, r.R2, r.R3, r.R4, r.R5, r.R6) is { } problem) return problem;
                 // A writer behind its schedule writes one batch per missed interval to catch up: bounded in
-                // batches, not in time (a starved host writes genuine images seconds behind).
-                if (r.R7 < 0 || r.R7 > MaxMicroseconds || (now - r.R7) / r.R5 > MaxBehindBatches)
-                    return $"its next batch time {r.R7} us is far from the clock {now} us (more than {MaxBehindBatches} batches of {r.R5} us behind)";
+                // writes, not in time (a starved host writes genuine images seconds behind).
+                if (r.R7 < 0 || r.R7 > MaxMicroseconds || (now - r.R7) / r.R5 > MaxCatchUpWrites / r.R6)
+                    return $"its next batch time {r.R7} us is far from the clock {now} us (catching up would take more than {MaxCatchUpWrites} writes)";
                 return null;
             default:
                 return $"invalid instruction pointer {r.Ip}";
         }
     }
 
-    private const long MaxMicroseconds = 1L << 53, MaxBehindBatches = 100_000;
+    private const long MaxMicroseconds = 1L << 53, MaxCatchUpWrites = 100_000_000;
 
     private static string? ParametersProblem(AddressSpace memory, long baseAddress, long size, long pattern, long interval, long batch)
     {
