@@ -76,7 +76,7 @@ public sealed class ValueKindTests
         }
         """;
 
-    private static readonly Lazy<Assembly> Kinds = new(() => GeneratorHarness.CompileAndLoad(KindsSource));
+    private static Assembly Kinds => GeneratorHarness.CompileAndLoad(KindsSource);
 
     private static RecorderRegistry Registry(Assembly assembly)
     {
@@ -85,25 +85,25 @@ public sealed class ValueKindTests
         return registry;
     }
 
-    private static object NewKinds() => Activator.CreateInstance(Kinds.Value.GetType("Kinds.KindsObject", throwOnError: true)!)!;
-
-    private static object Color(int value) => Enum.ToObject(Kinds.Value.GetType("Kinds.Color", throwOnError: true)!, value);
+    private static object NewKinds(Assembly kinds) => Activator.CreateInstance(kinds.GetType("Kinds.KindsObject", throwOnError: true)!)!;
 
     private static void Call(object target, string method, params object?[] args) =>
         target.GetType().GetInterface("IKinds")!.GetMethod(method)!.Invoke(target, args);
 
-    private sealed record Recorded(ISessionRecorder Recorder, RecorderRegistry Registry, ProtectionDomain Client, long CapBadge, long OtherBadge);
+    private sealed record Recorded(Assembly Kinds, ISessionRecorder Recorder, RecorderRegistry Registry, ProtectionDomain Client, long CapBadge, long OtherBadge);
 
     /// <summary>One call per key kind (two per removable key), made under a culture that writes 1,5 for 1.5.</summary>
     private static Recorded Record(Kernel kernel, bool unset)
     {
-        var registry = Registry(Kinds.Value);
+        var kinds = Kinds;
+        var registry = Registry(kinds);
+        object Color(int value) => Enum.ToObject(kinds.GetType("Kinds.Color", throwOnError: true)!, value);
         var client = kernel.CreateProtectionDomain("client");
-        Assert.True(registry.TryWrap("Kinds", NewKinds(), new RecordingContext(client), new SessionArgs("kinds", 0, 0), out var recorder));
-        var iface = Kinds.Value.GetType("Kinds.IKinds", throwOnError: true)!;
+        Assert.True(registry.TryWrap("Kinds", NewKinds(kinds), new RecordingContext(client), new SessionArgs("kinds", 0, 0), out var recorder));
+        var iface = kinds.GetType("Kinds.IKinds", throwOnError: true)!;
         var install = typeof(ProtectionDomain).GetMethod(nameof(ProtectionDomain.Install))!.MakeGenericMethod(iface);
-        object cap = install.Invoke(client, [NewKinds()])!;
-        object otherCap = install.Invoke(client, [NewKinds()])!;
+        object cap = install.Invoke(client, [NewKinds(kinds)])!;
+        object otherCap = install.Invoke(client, [NewKinds(kinds)])!;
         var badgeOf = typeof(ProtectionDomain).GetMethod(nameof(ProtectionDomain.BadgeOf))!.MakeGenericMethod(iface);
         long badge = (long)badgeOf.Invoke(client, [cap])!, otherBadge = (long)badgeOf.Invoke(client, [otherCap])!;
 
@@ -148,7 +148,7 @@ public sealed class ValueKindTests
         {
             CultureInfo.CurrentCulture = culture;
         }
-        return new Recorded((ISessionRecorder)recorder, registry, client, badge, otherBadge);
+        return new Recorded(kinds, (ISessionRecorder)recorder, registry, client, badge, otherBadge);
     }
 
     [Fact]
@@ -203,7 +203,7 @@ public sealed class ValueKindTests
         // The capability key's object lives outside the session: map its badge to itself for the replay.
         var context = new TestReplayContext(recorded.Client);
         context.MapBadge(recorded.OtherBadge, recorded.OtherBadge);
-        var fresh = NewKinds();
+        var fresh = NewKinds(recorded.Kinds);
         replayer.ReplayCreations(read, fresh, context);
         replayer.ReplaySettings(read, fresh, context);
 
