@@ -62,10 +62,17 @@ public sealed class NamingTests
         Assert.Equal(expected, Naming.XmlText(text));
 
     [Theory]
+    [InlineData("global::Rtcr.Sessions.IRomSession", "global::Rtcr.Sessions.IRomSession")]
+    [InlineData("Rtcr.Sessions.IRomSession", "global::Rtcr.Sessions.IRomSession")]
+    [InlineData("global::IGlobal", "global::IGlobal")]
+    public void Cref_is_alias_qualified_so_no_user_type_can_capture_it(string fullName, string expected) =>
+        Assert.Equal(expected, Naming.Cref(fullName));
+
+    [Theory]
     [InlineData("global::Rtcr.Sessions.IRomSession", "Rtcr.Sessions.IRomSession")]
     [InlineData("global::IGlobal", "IGlobal")]
     [InlineData("Rtcr.Sessions.IRomSession", "Rtcr.Sessions.IRomSession")]
     [InlineData("Outer.global::X", "Outer.global::X")]
-    public void Cref_drops_only_a_leading_global_alias(string fullName, string expected) =>
-        Assert.Equal(expected, Naming.Cref(fullName));
+    public void Display_drops_only_a_leading_global_alias(string fullName, string expected) =>
+        Assert.Equal(expected, Naming.Display(fullName));
 }
