@@ -14,9 +14,9 @@ namespace Rtcr.Generators.Tests;
 /// </summary>
 public sealed class EmitterRuleTests
 {
-    private static (ISessionRecorder Recorder, ProtectionDomain Client, Assembly Assembly) Wrap(Kernel kernel, string source, string service, string implementation)
+    private static (ISessionRecorder Recorder, ProtectionDomain Client, Assembly Assembly) Wrap(Kernel kernel, string source, string service, string implementation, string? allowedWarning = null)
     {
-        var assembly = GeneratorHarness.CompileAndLoad(source);
+        var assembly = GeneratorHarness.CompileAndLoadAllowing(allowedWarning, source);
         var registry = new RecorderRegistry();
         assembly.GetType("Rtcr.Generated.RtcrRecorders", throwOnError: true)!.GetMethod("RegisterAll")!.Invoke(null, [registry]);
         var client = kernel.CreateProtectionDomain("client");
@@ -218,5 +218,87 @@ public sealed class EmitterRuleTests
         Assert.Equal(["[v] Set(7)"], record.Settings.Select(s => s.ToString()));
         Assert.Equal("[w] Set(\"w\")", Assert.Single(Assert.Single(record.Objects).Settings).ToString());
         Assert.NotNull(assembly.GetType("GlobalRulesRecorder"));
+    }
+
+    private const string Returns = """
+        using Rtcr;
+        using Rtcr.Capabilities;
+        namespace Rules;
+        [RtcrSession("Returns")]
+        public interface IReturns
+        {
+            [Creates] Cap<IThing> Make();
+            [Destroys] bool Drop(Cap<IThing> thing);
+            [Sets("v")] int Set(int v);
+            [Unsets("v")] int Clear();
+            [Sets("k", KeyArg = "id")] string Put(int id);
+            [Unsets("k", KeyArg = "id")] long Remove(int id);
+            [Unsets("never")] bool Forget();
+            [Query] int ReturnsState();
+        }
+        [RtcrSession("Untracked")]
+        public interface IUntracked
+        {
+            [Destroys] int Drop(Cap<IThing> thing);
+            [Destroys] void DropQuietly(Cap<IThing> thing);
+        }
+        [RtcrRpcObject] public interface IThing { [Sets("v")] void Set(int v); }
+        public sealed class Thing : IThing { public void Set(int v) { } }
+        public sealed class ReturnsObject(ProtectionDomain client) : IReturns
+        {
+            public Cap<IThing> Make() => client.Install<IThing>(new Thing());
+            public bool Drop(Cap<IThing> thing) { client.Free(thing); return true; }
+            public int Set(int v) => v * 2;
+            public int Clear() => -1;
+            public string Put(int id) => "put " + id;
+            public long Remove(int id) => id * 10L;
+            public bool Forget() => true;
+            public int ReturnsState() => 6;
+        }
+        public sealed class UntrackedObject : IUntracked
+        {
+            public int Drop(Cap<IThing> thing) => 42;
+            public void DropQuietly(Cap<IThing> thing) { }
+        }
+        """;
+
+    [Fact]
+    public void Recorded_methods_return_what_the_object_returned_and_record_after_it()
+    {
+        // RTCR015 (a warning): [Unsets("never")] names a key no [Sets] records; the recorder only forwards it.
+        using var kernel = new Kernel();
+        var (recorder, _, _) = Wrap(kernel, Returns, "Returns", "Rules.ReturnsObject", allowedWarning: "RTCR015");
+
+        var made = Call(recorder, "IReturns", "Make")!;
+        Call(recorder, "IReturns", "Make");
+        Assert.Equal(true, Call(recorder, "IReturns", "Drop", made));
+        Assert.Equal(14, Call(recorder, "IReturns", "Set", 7));
+        Assert.Equal("put 3", Call(recorder, "IReturns", "Put", 3));
+        Assert.Equal("put 4", Call(recorder, "IReturns", "Put", 4));
+        Assert.Equal(6, Call(recorder, "IReturns", "ReturnsState"));
+        var record = recorder.Capture().ToRecord();
+        Assert.Equal(["[v] Set(7)", "[k:3] Put(3)", "[k:4] Put(4)"], record.Settings.Select(s => s.ToString()));
+        Assert.Single(record.Objects);
+
+        Assert.Equal(30L, Call(recorder, "IReturns", "Remove", 3));
+        Assert.Equal(-1, Call(recorder, "IReturns", "Clear"));
+        Assert.Equal(true, Call(recorder, "IReturns", "Forget"));
+        Assert.Equal(["[k:4] Put(4)"], Settings(recorder));
+    }
+
+    [Fact]
+    public void Destroys_of_a_session_that_creates_nothing_only_forwards()
+    {
+        using var kernel = new Kernel();
+        var (recorder, client, assembly) = Wrap(kernel, Returns, "Untracked", "Rules.UntrackedObject", allowedWarning: "RTCR015");
+        var thing = typeof(ProtectionDomain).GetMethod(nameof(ProtectionDomain.Install))!
+            .MakeGenericMethod(assembly.GetType("Rules.IThing", throwOnError: true)!).Invoke(client, [Activator.CreateInstance(assembly.GetType("Rules.Thing", throwOnError: true)!)])!;
+
+        Assert.Equal(42, Call(recorder, "IUntracked", "Drop", thing));
+        Call(recorder, "IUntracked", "DropQuietly", thing);
+
+        var record = recorder.Capture().ToRecord();
+        Assert.Empty(record.Settings);
+        Assert.Empty(record.Objects);
     }
 }
