@@ -301,4 +301,19 @@ public sealed class EmitterRuleTests
         Assert.Empty(record.Settings);
         Assert.Empty(record.Objects);
     }
+
+    [Fact]
+    public void Registration_lists_sessions_in_ordinal_order_whatever_the_declaration_order()
+    {
+        const string a = "using Rtcr;\nnamespace Rules;\n[RtcrSession(\"A\")] public interface IAlpha { [Sets(\"v\")] void Set(int v); }";
+        const string b = "using Rtcr;\nnamespace Rules;\n[RtcrSession(\"B\")] public interface IBeta { [Sets(\"v\")] void Set(int v); }";
+        string Registration(params string[] sources) =>
+            GeneratorHarness.Run(GeneratorHarness.Compile(sources)).Result.Results.Single().GeneratedSources
+                .Single(s => s.HintName == "Rtcr.Generated.RtcrRecorders.g.cs").SourceText.ToString();
+
+        string betaFirst = Registration(b, a);
+
+        Assert.True(betaFirst.IndexOf("AlphaRecorder", StringComparison.Ordinal) < betaFirst.IndexOf("BetaRecorder", StringComparison.Ordinal), betaFirst);
+        Assert.Equal(Registration(a, b), betaFirst);
+    }
 }
