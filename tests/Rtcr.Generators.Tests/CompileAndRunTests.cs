@@ -11,16 +11,17 @@ namespace Rtcr.Generators.Tests;
 /// </summary>
 public sealed class CompileAndRunTests
 {
-    private static readonly Lazy<Assembly> Service = new(() => GeneratorHarness.CompileAndLoad(GeneratorHarness.Input("KeyValueService.cs")));
+    // Compiled once per distinct generated output (GeneratorHarness caches by text).
+    private static Assembly Service => GeneratorHarness.CompileAndLoad(GeneratorHarness.Input("KeyValueService.cs"));
 
     private static readonly SessionArgs Args = new SessionArgs("kv-client", 4096, 8).With("mode", "test");
 
-    private static Type Scenario => Service.Value.GetType("Rtcr.TestServices.Scenario", throwOnError: true)!;
+    private static Type Scenario => Service.GetType("Rtcr.TestServices.Scenario", throwOnError: true)!;
 
     internal static RecorderRegistry Registry()
     {
         var registry = new RecorderRegistry();
-        Service.Value.GetType("Rtcr.Generated.RtcrRecorders", throwOnError: true)!
+        Service.GetType("Rtcr.Generated.RtcrRecorders", throwOnError: true)!
             .GetMethod("RegisterAll")!.Invoke(null, [registry]);
         return registry;
     }

@@ -27,16 +27,8 @@ public sealed class SchemaStabilityTests
         [RtcrRpcObject] public interface IItem { [Sets("v")] void Set(long v); }
         """;
 
-    private static readonly Dictionary<string, Assembly> s_compiled = new();
-
-    private static Assembly Build(string source)
-    {
-        lock (s_compiled)
-        {
-            if (!s_compiled.TryGetValue(source, out var assembly)) s_compiled[source] = assembly = GeneratorHarness.CompileAndLoad(source);
-            return assembly;
-        }
-    }
+    // Compiled once per distinct generated output (GeneratorHarness caches by text).
+    private static Assembly Build(string source) => GeneratorHarness.CompileAndLoad(source);
 
     /// <summary>A state of the original interface: a mode, an item with its own setting, an upgrade.</summary>
     private static RecordedSessionState OriginalState()

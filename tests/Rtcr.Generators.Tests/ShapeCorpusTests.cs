@@ -51,6 +51,8 @@ public sealed class ShapeCorpusTests
         { "keyword_namespace", Usings + "namespace @event.@class; [RtcrSession(\"S\")] public interface IS { [Sets(\"v\")] void Set(int value); }", null },
         { "interface_without_I_prefix", Ns + "[RtcrSession(\"S\")] public interface Store { [Sets(\"v\")] void Set(int value); }", null },
         { "interface_named_I", Ns + "[RtcrSession(\"S\")] public interface I { [Sets(\"v\")] void Set(int value); }", null },
+        { "type_named_like_its_namespace", Ns + "public sealed class Shapes { }\n[RtcrSession(\"S\")] public interface IS { [Sets(\"v\")] void Set(int value); [Creates] Cap<IO> Make(); }\n[RtcrRpcObject] public interface IO { [Sets(\"v\")] void Set(int value); }", null },
+        { "type_named_Rtcr_in_the_namespace", Ns + "public static class Rtcr { }\n[RtcrSession(\"S\")] public interface IS { [Sets(\"v\")] void Set(int value); }", null },
         { "user_type_named_like_generated", Ns + "public sealed class SState { } public sealed class SRecorder { }\n[RtcrSession(\"S\")] public interface IS { [Sets(\"v\")] void Set(int value); }", null },
         { "internal_interface", Ns + "[RtcrSession(\"S\")] internal interface IS { [Sets(\"v\")] void Set(int value); [Creates] Cap<IO> Make(); }\n[RtcrRpcObject] internal interface IO { [Sets(\"v\")] void Set(int value); }", null },
         // Service names.

@@ -47,6 +47,13 @@ internal static class Naming
         text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", " ").Replace("\n", " ")
             .Replace("\u0085", " ").Replace("\u2028", " ").Replace("\u2029", " ");
 
-    /// <summary>The namespace part of a fully qualified generated name, for <c>&lt;see cref&gt;</c>.</summary>
-    public static string Cref(string fullName) => fullName.StartsWith("global::", System.StringComparison.Ordinal) ? fullName.Substring(8) : fullName;
+    /// <summary>
+    /// A fully qualified name for <c>&lt;see cref&gt;</c>: alias-qualified with <c>global::</c>, because the compiler resolves a
+    /// cref from where the comment is, and a type of the user's namespace named like a namespace of the path (a class
+    /// <c>Shapes</c> in namespace <c>Shapes</c>, a class <c>Rtcr</c>) would otherwise capture it (CS1574).
+    /// </summary>
+    public static string Cref(string fullName) => fullName.StartsWith("global::", System.StringComparison.Ordinal) ? fullName : "global::" + fullName;
+
+    /// <summary>A fully qualified name as text (<c>&lt;c&gt;</c>): without the <c>global::</c> alias.</summary>
+    public static string Display(string fullName) => fullName.StartsWith("global::", System.StringComparison.Ordinal) ? fullName.Substring(8) : fullName;
 }

@@ -115,7 +115,7 @@ internal static class StateModelEmitter
         w.Line();
         // An overloaded name would make the cref ambiguous (CS0419): name it as text then.
         string method = spec.Methods.Count(x => x.Name == m.Name) > 1
-            ? $"<c>{Naming.Cref(m.ContainingInterface)}.{m.Identifier}</c>"
+            ? $"<c>{Naming.Display(m.ContainingInterface)}.{m.Identifier}</c>"
             : $"<see cref=\"{Naming.Cref(m.ContainingInterface)}.{m.Identifier}\"/>";
         w.Line($"/// <summary>A recorded call of {method}" +
                (parameters.Any(p => p.Kind == ValueKind.Capability) ? "; capabilities by badge." : ".") + "</summary>");

@@ -60,12 +60,39 @@ internal static class GeneratorHarness
         return [.. result.Diagnostics, .. analyzed];
     }
 
-    /// <summary>Compiles sources with the generator, fails on any error or warning, and loads the assembly.</summary>
-    public static Assembly CompileAndLoad(params string[] sources)
+    /// <summary>Assemblies already loaded, by the text of every tree they were compiled from (sources and generated files).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Assembly>> Loaded = new();
+
+    /// <summary>
+    /// Compiles sources with the generator, fails on any error or warning, and loads the assembly. The generator runs on
+    /// every call; the compiled assembly is reused only when the sources and everything generated are the same text,
+    /// so a changed generator (a mutation-testing run switches mutants inside one test process) is always seen.
+    /// </summary>
+    public static Assembly CompileAndLoad(params string[] sources) => CompileAndLoadAllowing(null, sources);
+
+    /// <summary>Like <see cref="CompileAndLoad"/>, but the warning <paramref name="allowedWarning"/> (e.g. RTCR015) is expected, not a failure.</summary>
+    public static Assembly CompileAndLoadAllowing(string? allowedWarning, params string[] sources)
     {
         var (result, output) = Run(Compile(sources));
+        string key = allowedWarning + "\0" + string.Join("\0", output.SyntaxTrees.Select(t => t.FilePath + "\n" + t.GetText()));
+        var loaded = Loaded.GetOrAdd(key, _ => new Lazy<Assembly>(() => Load(result, output, allowedWarning)));
+        try
+        {
+            return loaded.Value;
+        }
+        catch (InvalidOperationException)
+        {
+            // A failed compilation is not kept: the next call reports it again.
+            Loaded.TryRemove(key, out _);
+            throw;
+        }
+    }
+
+    private static Assembly Load(GeneratorDriverRunResult result, Compilation output, string? allowedWarning)
+    {
         var problems = result.Diagnostics.Concat(output.GetDiagnostics())
             .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+            .Where(d => !(d.Severity == DiagnosticSeverity.Warning && d.Id == allowedWarning))
             // Test inputs need no XML docs; generated code must have them (it is compiled into public APIs).
             .Where(d => !(d.Id == "CS1591" && d.Location.SourceTree?.FilePath.StartsWith("Source", StringComparison.Ordinal) == true))
             .ToList();

@@ -4,7 +4,7 @@
 namespace Rtcr.TestServices
 {
     /// <summary>
-    /// Recording proxy of <see cref="Rtcr.TestServices.IBucket"/> objects: forwards every call
+    /// Recording proxy of <see cref="global::Rtcr.TestServices.IBucket"/> objects: forwards every call
     /// to the object it wraps and records what a restore needs to rebuild it; a recorded call is forwarded and
     /// recorded under one gate, so the record always matches the object's state (and creations are recorded in the
     /// order they happened), and a failed call records nothing.

@@ -4,22 +4,22 @@
 namespace Rtcr.TestServices
 {
     /// <summary>
-    /// Recorded state of a <see cref="Rtcr.TestServices.IBucket"/> RPC object:
+    /// Recorded state of a <see cref="global::Rtcr.TestServices.IBucket"/> RPC object:
     /// the latest call per key, the objects it created and hook-captured state. Written by the recorder's
     /// <c>Capture</c>, read back by the replayer.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class BucketState : global::Rtcr.Recording.RecordedState
     {
-        /// <summary>The recorded methods of <see cref="Rtcr.TestServices.IBucket"/>: what reading older states needs.</summary>
+        /// <summary>The recorded methods of <see cref="global::Rtcr.TestServices.IBucket"/>: what reading older states needs.</summary>
         public static global::Rtcr.Recording.RecordedInterface Shape { get; } = new("Rtcr.TestServices.IBucket", "IBucket", [
             new(1316564366, "Put", "Sets", "entry", "key", false, "void", null, 2, "string", "long"),
             new(2, "Remove", "Unsets", "entry", "key", false, "void", null, 1, "string"),
             new(1413978676, "Pin", "Sets", "slot", null, true, "int", null, 2, "double", "int"),
             new(1435127855, "Cursor", "Creates", null, null, false, "global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.ICursor>", "global::Rtcr.TestServices.ICursor", 1, "byte")]);
 
-        /// <summary>Reads a state written by <see cref="Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
-        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
+        /// <summary>Reads a state written by <see cref="global::Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
+        /// <exception cref="global::Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
         public static BucketState Read(ref global::Rtcr.Recording.StateReader reader)
         {
             var layout = global::Rtcr.Recording.StateFormat.ReadObjectHeader(ref reader, Shape);
@@ -36,7 +36,7 @@ namespace Rtcr.TestServices
             _ => throw call.Unknown(),
         };
 
-        /// <summary>A recorded call of <see cref="Rtcr.TestServices.IBucket.Put"/>.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.TestServices.IBucket.Put"/>.</summary>
         public sealed record PutCall(string KeyArg, long Value) : global::Rtcr.Recording.StateCall("Put", 1316564366, 2)
         {
             /// <inheritdoc />
@@ -52,7 +52,7 @@ namespace Rtcr.TestServices
             internal static PutCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadRequiredString(), call.ReadInt64(global::Rtcr.Recording.WireType.Int64));
         }
 
-        /// <summary>A recorded call of <see cref="Rtcr.TestServices.IBucket.Pin"/>.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.TestServices.IBucket.Pin"/>.</summary>
         public sealed record PinCall(double Weight, int Slot) : global::Rtcr.Recording.StateCall("Pin", 1413978676, 2)
         {
             /// <inheritdoc />
@@ -68,7 +68,7 @@ namespace Rtcr.TestServices
             internal static PinCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadDouble(), call.ReadInt32(global::Rtcr.Recording.WireType.Int32));
         }
 
-        /// <summary>A recorded call of <see cref="Rtcr.TestServices.IBucket.Cursor"/>.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.TestServices.IBucket.Cursor"/>.</summary>
         public sealed record CursorCall(byte Page, long Badge, long Sequence, global::Rtcr.TestServices.CursorState? Object) : global::Rtcr.Recording.StateCreation("Cursor", 1435127855, 1, "ICursor", Badge, Sequence, nests: true)
         {
             /// <inheritdoc />

@@ -4,19 +4,19 @@
 namespace Rtcr.TestServices
 {
     /// <summary>
-    /// Recorded state of a <see cref="Rtcr.TestServices.ICursor"/> RPC object:
+    /// Recorded state of a <see cref="global::Rtcr.TestServices.ICursor"/> RPC object:
     /// the latest call per key, the objects it created and hook-captured state. Written by the recorder's
     /// <c>Capture</c>, read back by the replayer.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class CursorState : global::Rtcr.Recording.RecordedState
     {
-        /// <summary>The recorded methods of <see cref="Rtcr.TestServices.ICursor"/>: what reading older states needs.</summary>
+        /// <summary>The recorded methods of <see cref="global::Rtcr.TestServices.ICursor"/>: what reading older states needs.</summary>
         public static global::Rtcr.Recording.RecordedInterface Shape { get; } = new("Rtcr.TestServices.ICursor", "ICursor", [
             new(1467093969, "Seek", "Sets", "position", null, false, "void", null, 3, "ulong", "uint", "short")]);
 
-        /// <summary>Reads a state written by <see cref="Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
-        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
+        /// <summary>Reads a state written by <see cref="global::Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
+        /// <exception cref="global::Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
         public static CursorState Read(ref global::Rtcr.Recording.StateReader reader)
         {
             var layout = global::Rtcr.Recording.StateFormat.ReadObjectHeader(ref reader, Shape);
@@ -31,7 +31,7 @@ namespace Rtcr.TestServices
             _ => throw call.Unknown(),
         };
 
-        /// <summary>A recorded call of <see cref="Rtcr.TestServices.ICursor.Seek"/>.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.TestServices.ICursor.Seek"/>.</summary>
         public sealed record SeekCall(ulong Position, uint Stride, short Direction) : global::Rtcr.Recording.StateCall("Seek", 1467093969, 3)
         {
             /// <inheritdoc />

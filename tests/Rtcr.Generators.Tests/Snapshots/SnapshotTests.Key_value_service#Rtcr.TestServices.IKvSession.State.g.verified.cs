@@ -4,14 +4,14 @@
 namespace Rtcr.TestServices
 {
     /// <summary>
-    /// Recorded state of a <see cref="Rtcr.TestServices.IKvSession"/> session (service "KV"): creation arguments,
+    /// Recorded state of a <see cref="global::Rtcr.TestServices.IKvSession"/> session (service "KV"): creation arguments,
     /// the latest call per key, the objects it created and hook-captured state. Written by the recorder's
     /// <c>Capture</c>, read back by the replayer.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class KvSessionState : global::Rtcr.Recording.RecordedSessionState
     {
-        /// <summary>The recorded methods of <see cref="Rtcr.TestServices.IKvSession"/>: what reading older states needs.</summary>
+        /// <summary>The recorded methods of <see cref="global::Rtcr.TestServices.IKvSession"/>: what reading older states needs.</summary>
         public static global::Rtcr.Recording.RecordedInterface Shape { get; } = new("Rtcr.TestServices.IKvSession", "IKvSession", [
             new(847229247, "CreateBucket", "Creates", null, null, false, "global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.IBucket>", "global::Rtcr.TestServices.IBucket", 2, "string", "int"),
             new(2, "DropBucket", "Destroys", null, null, false, "void", null, 1, "global::Rtcr.Capabilities.Cap<global::Rtcr.TestServices.IBucket>"),
@@ -29,8 +29,8 @@ namespace Rtcr.TestServices
         /// <inheritdoc />
         public override string Service => "KV";
 
-        /// <summary>Reads a state written by <see cref="Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
-        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
+        /// <summary>Reads a state written by <see cref="global::Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
+        /// <exception cref="global::Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
         public static KvSessionState Read(ref global::Rtcr.Recording.StateReader reader)
         {
             var args = global::Rtcr.Recording.StateFormat.ReadSessionHeader(ref reader, "KV", Shape, out long upgradedRam, out long upgradedCaps, out var layout);
@@ -50,7 +50,7 @@ namespace Rtcr.TestServices
             _ => throw call.Unknown(),
         };
 
-        /// <summary>A recorded call of <see cref="Rtcr.TestServices.IKvSession.CreateBucket"/>.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.TestServices.IKvSession.CreateBucket"/>.</summary>
         public sealed record CreateBucketCall(string Name, int Capacity, long Badge, long Sequence, global::Rtcr.TestServices.BucketState? Object) : global::Rtcr.Recording.StateCreation("CreateBucket", 847229247, 2, "IBucket", Badge, Sequence, nests: true)
         {
             /// <inheritdoc />
@@ -69,7 +69,7 @@ namespace Rtcr.TestServices
             internal static CreateBucketCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadRequiredString(), call.ReadInt32(global::Rtcr.Recording.WireType.Int32), call.Rest().ReadInt64(), call.Rest().ReadInt64(), call.Rest().ReadBoolean() ? global::Rtcr.TestServices.BucketState.Read(ref call.Rest()) : null);
         }
 
-        /// <summary>A recorded call of <see cref="Rtcr.TestServices.IKvSession.Tag"/>.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.TestServices.IKvSession.Tag"/>.</summary>
         public sealed record TagCall(string? Label, long Badge, long Sequence) : global::Rtcr.Recording.StateCreation("Tag", 2021872691, 1, "ITag", Badge, Sequence)
         {
             /// <inheritdoc />
@@ -84,7 +84,7 @@ namespace Rtcr.TestServices
             internal static TagCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadString(), call.Rest().ReadInt64(), call.Rest().ReadInt64());
         }
 
-        /// <summary>A recorded call of <see cref="Rtcr.TestServices.IKvSession.SetMode"/>.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.TestServices.IKvSession.SetMode"/>.</summary>
         public sealed record SetModeCall(global::Rtcr.TestServices.Mode Mode) : global::Rtcr.Recording.StateCall("SetMode", 151600524, 1)
         {
             /// <inheritdoc />
@@ -99,7 +99,7 @@ namespace Rtcr.TestServices
             internal static SetModeCall Read(ref global::Rtcr.Recording.CallReader call) => new(unchecked((global::Rtcr.TestServices.Mode)call.ReadInt64(global::Rtcr.Recording.WireType.Enum)));
         }
 
-        /// <summary>A recorded call of <see cref="Rtcr.TestServices.IKvSession.SetLimit"/>.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.TestServices.IKvSession.SetLimit"/>.</summary>
         public sealed record SetLimitCall(long Bytes, bool Hard) : global::Rtcr.Recording.StateCall("SetLimit", 1043244830, 2)
         {
             /// <inheritdoc />
@@ -115,13 +115,13 @@ namespace Rtcr.TestServices
             internal static SetLimitCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadInt64(global::Rtcr.Recording.WireType.Int64), call.ReadBoolean());
         }
 
-        /// <summary>A recorded call of <see cref="Rtcr.TestServices.IKvSession.ClearLimit"/>.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.TestServices.IKvSession.ClearLimit"/>.</summary>
         public sealed record ClearLimitCall() : global::Rtcr.Recording.StateCall("ClearLimit", 599483393, 0)
         {
             internal static ClearLimitCall Read(ref global::Rtcr.Recording.CallReader call) => new();
         }
 
-        /// <summary>A recorded call of <see cref="Rtcr.TestServices.IKvSession.Primary"/>; capabilities by badge.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.TestServices.IKvSession.Primary"/>; capabilities by badge.</summary>
         public sealed record PrimaryCall(long Bucket) : global::Rtcr.Recording.StateCall("Primary", 1199734649, 1)
         {
             /// <inheritdoc />

@@ -4,7 +4,7 @@
 namespace Rtcr.TestServices
 {
     /// <summary>
-    /// Rebuilds recorded <see cref="Rtcr.TestServices.ITag"/> objects on a fresh kernel:
+    /// Rebuilds recorded <see cref="global::Rtcr.TestServices.ITag"/> objects on a fresh kernel:
     /// recreates the created objects, re-applies the latest settings and restores hook-captured state.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]

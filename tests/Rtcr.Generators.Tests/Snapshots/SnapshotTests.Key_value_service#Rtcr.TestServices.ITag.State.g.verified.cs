@@ -4,18 +4,18 @@
 namespace Rtcr.TestServices
 {
     /// <summary>
-    /// Recorded state of a <see cref="Rtcr.TestServices.ITag"/> RPC object:
+    /// Recorded state of a <see cref="global::Rtcr.TestServices.ITag"/> RPC object:
     /// the latest call per key, the objects it created and hook-captured state. Written by the recorder's
     /// <c>Capture</c>, read back by the replayer.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class TagState : global::Rtcr.Recording.RecordedState
     {
-        /// <summary>The recorded methods of <see cref="Rtcr.TestServices.ITag"/>: what reading older states needs.</summary>
+        /// <summary>The recorded methods of <see cref="global::Rtcr.TestServices.ITag"/>: what reading older states needs.</summary>
         public static global::Rtcr.Recording.RecordedInterface Shape { get; } = new("Rtcr.TestServices.ITag", "ITag", []);
 
-        /// <summary>Reads a state written by <see cref="Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
-        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
+        /// <summary>Reads a state written by <see cref="global::Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
+        /// <exception cref="global::Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
         public static TagState Read(ref global::Rtcr.Recording.StateReader reader)
         {
             var layout = global::Rtcr.Recording.StateFormat.ReadObjectHeader(ref reader, Shape);

@@ -4,22 +4,22 @@
 namespace Rtcr.Sessions
 {
     /// <summary>
-    /// Recorded state of a <see cref="Rtcr.Sessions.IRegionMap"/> RPC object:
+    /// Recorded state of a <see cref="global::Rtcr.Sessions.IRegionMap"/> RPC object:
     /// the latest call per key, the objects it created and hook-captured state. Written by the recorder's
     /// <c>Capture</c>, read back by the replayer.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class RegionMapRecordedState : global::Rtcr.Recording.RecordedState
     {
-        /// <summary>The recorded methods of <see cref="Rtcr.Sessions.IRegionMap"/>: what reading older states needs.</summary>
+        /// <summary>The recorded methods of <see cref="global::Rtcr.Sessions.IRegionMap"/>: what reading older states needs.</summary>
         public static global::Rtcr.Recording.RecordedInterface Shape { get; } = new("Rtcr.Sessions.IRegionMap", "IRegionMap", [
             new(145305188, "Attach", "Sets", "region", null, true, "long", null, 6, "global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace>", "long", "long", "long", "bool", "bool"),
             new(2, "Detach", "Unsets", "region", "at", false, "void", null, 1, "long"),
             new(746292313, "FaultHandler", "Sets", "fault_handler", null, false, "void", null, 1, "global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.ISignalContext>"),
             new(207517317, "Dataspace", "Creates", null, null, false, "global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace>", null, 0)]);
 
-        /// <summary>Reads a state written by <see cref="Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
-        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
+        /// <summary>Reads a state written by <see cref="global::Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
+        /// <exception cref="global::Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
         public static RegionMapRecordedState Read(ref global::Rtcr.Recording.StateReader reader)
         {
             var layout = global::Rtcr.Recording.StateFormat.ReadObjectHeader(ref reader, Shape);
@@ -36,7 +36,7 @@ namespace Rtcr.Sessions
             _ => throw call.Unknown(),
         };
 
-        /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRegionMap.Attach"/>; capabilities by badge.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.Sessions.IRegionMap.Attach"/>; capabilities by badge.</summary>
         public sealed record AttachCall(long Dataspace, long Size, long Offset, long At, bool Writable, bool Executable) : global::Rtcr.Recording.StateCall("Attach", 145305188, 6)
         {
             /// <inheritdoc />
@@ -56,7 +56,7 @@ namespace Rtcr.Sessions
             internal static AttachCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadInt64(global::Rtcr.Recording.WireType.Capability), call.ReadInt64(global::Rtcr.Recording.WireType.Int64), call.ReadInt64(global::Rtcr.Recording.WireType.Int64), call.ReadInt64(global::Rtcr.Recording.WireType.Int64), call.ReadBoolean(), call.ReadBoolean());
         }
 
-        /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRegionMap.FaultHandler"/>; capabilities by badge.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.Sessions.IRegionMap.FaultHandler"/>; capabilities by badge.</summary>
         public sealed record FaultHandlerCall(long Handler) : global::Rtcr.Recording.StateCall("FaultHandler", 746292313, 1)
         {
             /// <inheritdoc />
@@ -71,7 +71,7 @@ namespace Rtcr.Sessions
             internal static FaultHandlerCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.ReadInt64(global::Rtcr.Recording.WireType.Capability));
         }
 
-        /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRegionMap.Dataspace"/>.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.Sessions.IRegionMap.Dataspace"/>.</summary>
         public sealed record DataspaceCall(long Badge, long Sequence) : global::Rtcr.Recording.StateCreation("Dataspace", 207517317, 0, "IDataspace", Badge, Sequence)
         {
             internal static DataspaceCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.Rest().ReadInt64(), call.Rest().ReadInt64());

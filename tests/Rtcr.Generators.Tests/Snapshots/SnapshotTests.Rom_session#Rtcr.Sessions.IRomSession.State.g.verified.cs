@@ -4,14 +4,14 @@
 namespace Rtcr.Sessions
 {
     /// <summary>
-    /// Recorded state of a <see cref="Rtcr.Sessions.IRomSession"/> session (service "ROM"): creation arguments,
+    /// Recorded state of a <see cref="global::Rtcr.Sessions.IRomSession"/> session (service "ROM"): creation arguments,
     /// the latest call per key, the objects it created and hook-captured state. Written by the recorder's
     /// <c>Capture</c>, read back by the replayer.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Rtcr.Generators", "0.1.0")]
     public sealed partial class RomSessionState : global::Rtcr.Recording.RecordedSessionState
     {
-        /// <summary>The recorded methods of <see cref="Rtcr.Sessions.IRomSession"/>: what reading older states needs.</summary>
+        /// <summary>The recorded methods of <see cref="global::Rtcr.Sessions.IRomSession"/>: what reading older states needs.</summary>
         public static global::Rtcr.Recording.RecordedInterface Shape { get; } = new("Rtcr.Sessions.IRomSession", "IRomSession", [
             new(207517317, "Dataspace", "Creates", null, null, false, "global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.IDataspace>", null, 0),
             new(224607646, "Sigh", "Sets", "sigh", null, false, "void", null, 1, "global::Rtcr.Capabilities.Cap<global::Rtcr.Sessions.ISignalContext>")]);
@@ -22,8 +22,8 @@ namespace Rtcr.Sessions
         /// <inheritdoc />
         public override string Service => "ROM";
 
-        /// <summary>Reads a state written by <see cref="Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
-        /// <exception cref="Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
+        /// <summary>Reads a state written by <see cref="global::Rtcr.Recording.RecordedState.Write"/>, or by an older shape of the interface (docs/schema-compatibility.md).</summary>
+        /// <exception cref="global::Rtcr.Recording.StateFormatException">The data is truncated, corrupt, or of a shape this build cannot read.</exception>
         public static RomSessionState Read(ref global::Rtcr.Recording.StateReader reader)
         {
             var args = global::Rtcr.Recording.StateFormat.ReadSessionHeader(ref reader, "ROM", Shape, out long upgradedRam, out long upgradedCaps, out var layout);
@@ -39,13 +39,13 @@ namespace Rtcr.Sessions
             _ => throw call.Unknown(),
         };
 
-        /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRomSession.Dataspace"/>.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.Sessions.IRomSession.Dataspace"/>.</summary>
         public sealed record DataspaceCall(long Badge, long Sequence) : global::Rtcr.Recording.StateCreation("Dataspace", 207517317, 0, "IDataspace", Badge, Sequence)
         {
             internal static DataspaceCall Read(ref global::Rtcr.Recording.CallReader call) => new(call.Rest().ReadInt64(), call.Rest().ReadInt64());
         }
 
-        /// <summary>A recorded call of <see cref="Rtcr.Sessions.IRomSession.Sigh"/>; capabilities by badge.</summary>
+        /// <summary>A recorded call of <see cref="global::Rtcr.Sessions.IRomSession.Sigh"/>; capabilities by badge.</summary>
         public sealed record SighCall(long Handler) : global::Rtcr.Recording.StateCall("Sigh", 224607646, 1)
         {
             /// <inheritdoc />
