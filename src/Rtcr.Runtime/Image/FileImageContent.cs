@@ -115,7 +115,7 @@ internal sealed class FileImageContent : ImageContent
                             throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} cannot be decompressed to its {chunk.Raw} bytes");
                         sliceHeader = raw.AsSpan(0, (int)Math.Min(chunk.Raw, ImageLayout.SliceHeaderLength));
                     }
-                    if (chunk.Kind != ImageLayout.KindDataspace || chunk.Raw < ImageLayout.SliceHeaderLength)
+                    if (chunk.Raw < ImageLayout.SliceHeaderLength)
                         throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} is not a dataspace slice");
                     long badge = BinaryPrimitives.ReadInt64LittleEndian(sliceHeader);
                     long at8 = BinaryPrimitives.ReadInt64LittleEndian(sliceHeader[8..]);
@@ -212,6 +212,8 @@ internal sealed class FileImageContent : ImageContent
         var chunk = new ChunkHeader(BinaryPrimitives.ReadUInt32LittleEndian(header), BinaryPrimitives.ReadUInt32LittleEndian(header[4..]),
             BinaryPrimitives.ReadInt64LittleEndian(header[8..]), BinaryPrimitives.ReadInt64LittleEndian(header[16..]), BinaryPrimitives.ReadUInt64LittleEndian(header[24..]));
         if (chunk.Kind == ImageLayout.KindEnd) throw new ImageFormatException(ImageError.Truncated, source, $"image ends after {index} chunks, the header announced more");
+        // Before anything is allocated for it: another kind's raw length is not bounded by a slice's.
+        if (chunk.Kind != ImageLayout.KindDataspace) throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} is not a dataspace slice");
         const long limit = ImageLayout.SliceSize + ImageLayout.SliceHeaderLength;
         if (chunk.Raw < 0 || chunk.Stored < 0 || chunk.Stored > int.MaxValue || (chunk.Kind == ImageLayout.KindDataspace && chunk.Raw > limit) || chunk.Codec > ChunkCodec.MaxCodec || (chunk.Codec != 0 && chunk.Raw > int.MaxValue))
             throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} has an invalid header");

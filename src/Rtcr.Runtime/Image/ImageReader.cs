@@ -99,8 +99,8 @@ public static class ImageReader
             // moved or missing is refused (adding up lengths would accept a slice copied over another).
             foreach (var (offset, packed, length) in ImageLayout.Slices(ds))
             {
-                var (k, data) = ReadChunk(stream, source, index);
-                if (k != ImageLayout.KindDataspace || data.Length < ImageLayout.SliceHeaderLength)
+                var data = ReadChunk(stream, source, index, ImageLayout.KindDataspace);
+                if (data.Length < ImageLayout.SliceHeaderLength)
                     throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} is not a dataspace slice");
                 long badge = BinaryPrimitives.ReadInt64LittleEndian(data);
                 long at = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(8));
@@ -161,8 +161,7 @@ public static class ImageReader
 
     internal static (ImageManifest Manifest, byte[] Bytes) ReadManifestChunk(Stream stream, string source, ImageHeaderInfo header)
     {
-        var (kind, manifestBytes) = ReadChunk(stream, source, 0);
-        if (kind != ImageLayout.KindManifest) throw new ImageFormatException(ImageError.Corrupted, source, "first chunk is not the manifest");
+        var manifestBytes = ReadChunk(stream, source, 0, ImageLayout.KindManifest);
         ImageManifest manifest;
         try
         {
@@ -180,7 +179,7 @@ public static class ImageReader
         return (manifest, manifestBytes);
     }
 
-    private static (uint Kind, byte[] Data) ReadChunk(Stream stream, string source, int index)
+    private static byte[] ReadChunk(Stream stream, string source, int index, uint expectedKind)
     {
         Span<byte> header = stackalloc byte[ImageLayout.ChunkHeaderLength];
         if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
@@ -191,6 +190,9 @@ public static class ImageReader
         long storedLength = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
         ulong checksum = BinaryPrimitives.ReadUInt64LittleEndian(header[24..]);
         if (kind == ImageLayout.KindEnd) throw new ImageFormatException(ImageError.Truncated, source, $"image ends after {index} chunks, the header announced more");
+        // The kind is checked before anything is allocated: only the manifest's and a slice's raw length are bounded.
+        if (kind != expectedKind)
+            throw new ImageFormatException(ImageError.Corrupted, source, expectedKind == ImageLayout.KindManifest ? "first chunk is not the manifest" : $"chunk {index} is not a dataspace slice");
         const long limit = ImageLayout.SliceSize + ImageLayout.SliceHeaderLength;
         if (rawLength < 0 || storedLength < 0 || storedLength > int.MaxValue || (kind == ImageLayout.KindManifest && rawLength > ImageLayout.MaxManifestLength) || (kind == ImageLayout.KindDataspace && rawLength > limit) || codec > ChunkCodec.MaxCodec || (codec != 0 && rawLength > int.MaxValue))
             throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} has an invalid header");
@@ -205,11 +207,11 @@ public static class ImageReader
         if (codec == 0)
         {
             if (rawLength != storedLength) throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} length mismatch");
-            return (kind, stored);
+            return stored;
         }
         var raw = GC.AllocateUninitializedArray<byte>(checked((int)rawLength));
         if (!ChunkCodec.TryDecompress(codec, stored, raw))
             throw new ImageFormatException(ImageError.Corrupted, source, $"chunk {index} cannot be decompressed to its {rawLength} bytes");
-        return (kind, raw);
+        return raw;
     }
 }
