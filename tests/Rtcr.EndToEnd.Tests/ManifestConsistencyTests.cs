@@ -112,7 +112,38 @@ public sealed class ManifestConsistencyTests
         int at = state.AsSpan().IndexOf(twelve);
         Assert.True(at >= 0, "the context's badge is not in the timer's state");
         BinaryPrimitives.WriteInt64LittleEndian(state.AsSpan(at), 99);
-        Refused("names object 99; no session or created object of the image has that badge", WithSession("Timer", s => s with { State = state }));
+        Refused("session 'Timer' (sheep_counter) recorded [sigh] Sigh(cap:99), which names object 99; no session or created object of the image has that badge", WithSession("Timer", s => s with { State = state }));
+    }
+
+    [Fact]
+    public void Arguments_of_a_created_objects_creation_and_settings_naming_missing_objects_are_refused()
+    {
+        // PD's AllocContext(cap:11) creates the context 12; its region map 7 recorded Attach(cap:8, ...).
+        Refused("session 'PD' (sheep_counter) recorded [creates] AllocContext(cap:99", WithSession("PD", s => s with { State = ReplaceBadge(s.State, 11, 99, last: true) }));
+        Refused("session 'PD' (sheep_counter), object IRegionMap 7 recorded [region:268435456] Attach(cap:99", WithSession("PD", s => s with { State = ReplaceBadge(s.State, 8, 99, last: true) }));
+    }
+
+    [Fact]
+    public void A_capability_index_equal_to_the_number_of_slots_is_refused()
+    {
+        var caps = Seed.Capabilities;
+        Refused($"capability slot {Seed.CapabilitySlots} lies outside the capability space of {Seed.CapabilitySlots} slots", Seed with { Capabilities = [.. caps.SkipLast(1), caps[^1] with { Index = Seed.CapabilitySlots }] });
+    }
+
+    [Fact]
+    public void Null_arguments_are_refused_by_name()
+    {
+        var registry = SessionRecorders.CreateRegistry();
+        Assert.Equal("image", Assert.Throws<ArgumentNullException>(() => ManifestValidator.Validate(null!, registry)).ParamName);
+        Assert.Equal("registry", Assert.Throws<ArgumentNullException>(() => ManifestValidator.Validate(s_sheep.Value.Image, null!)).ParamName);
+    }
+
+    [Fact]
+    public void A_structural_problem_names_the_images_child()
+    {
+        var ex = Assert.Throws<ImageFormatException>(() => Validate(Seed with { Dataspaces = [null!] }));
+        Assert.Equal("sheep_counter", ex.ImageSource);
+        Assert.Equal("", Assert.Throws<ImageFormatException>(() => Validate(Seed with { Label = null! })).ImageSource);
     }
 
     [Fact]
@@ -150,6 +181,18 @@ public sealed class ManifestConsistencyTests
         Refused("a pending signal targets badge 1, which no session created", Seed with { PendingSignals = [new PendingSignalImage(1, 3)] });
     }
 
+    // The state with the first (or last) 8-byte occurrence of badge `from` replaced by `to`: an object's own badge comes before the arguments that name it.
+    private static byte[] ReplaceBadge(byte[] state, long from, long to, bool last)
+    {
+        var bytes = (byte[])state.Clone();
+        var pattern = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(pattern, from);
+        int at = last ? bytes.AsSpan().LastIndexOf(pattern) : bytes.AsSpan().IndexOf(pattern);
+        Assert.True(at >= 0, $"badge {from} is not in the state");
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at), to);
+        return bytes;
+    }
+
     private static ImageManifest WithSession(string service, Func<SessionImage, SessionImage> change) =>
         Seed with { Sessions = Seed.Sessions.Select(s => s.Service == service ? change(s) : s).ToList() };
 
@@ -163,6 +206,6 @@ public sealed class ManifestConsistencyTests
     {
         var ex = Assert.Throws<RestoreException>(() => Validate(manifest));
         Assert.Contains("refused before anything was created", ex.Message);
-        Assert.Contains(expected, ex.Message);
+        Assert.True(ex.Message.Contains(expected, StringComparison.Ordinal), $"expected '{expected}' in: {ex.Message}");
     }
 }
