@@ -26,13 +26,23 @@ public class FreezeScalingBenchmarks
     private KernelThread[] _threads = [];
     private long[] _steps = [];
 
-    /// <summary>Threads in the PD.</summary>
-    [Params(1, 10, 100, 1_000)]
+    /// <summary>Threads in the PD: 1, 10, 100, 1 000, or the comma-separated list in <c>RTCR_FREEZE_THREADS</c>.</summary>
+    [ParamsSource(nameof(ThreadCounts))]
     public int Threads { get; set; }
 
-    /// <summary>Whether the threads step back to back (busy) or sleep (idle).</summary>
-    [Params(true, false)]
+    /// <summary>Whether the threads step back to back (busy) or sleep (idle); <c>RTCR_FREEZE_BUSY=true</c> or <c>false</c> runs only one.</summary>
+    [ParamsSource(nameof(BusyModes))]
     public bool Busy { get; set; }
+
+    /// <summary>The sizes measured (the environment variable lets a loaded machine's short window run a part).</summary>
+    public static IEnumerable<int> ThreadCounts() =>
+        Environment.GetEnvironmentVariable("RTCR_FREEZE_THREADS") is { Length: > 0 } list
+            ? list.Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))
+            : [1, 10, 100, 1_000];
+
+    /// <summary>Busy, idle or both.</summary>
+    public static IEnumerable<bool> BusyModes() =>
+        Environment.GetEnvironmentVariable("RTCR_FREEZE_BUSY") is { Length: > 0 } mode ? [bool.Parse(mode)] : [true, false];
 
     /// <summary>A threaded kernel, a PD with an entrypoint and <see cref="Threads"/> threads, all started and stepping.</summary>
     [GlobalSetup]

@@ -2,11 +2,13 @@ namespace Rtcr.Execution;
 
 /// <summary>
 /// The one gate every thread of a protection domain stops at while the parent holds the PD frozen. A freeze
-/// closes it with one store and a thaw opens it and wakes one waiting thread, whatever the number of threads;
-/// each thread leaving the open gate wakes the next (a chain), so the N wake-ups are done by the child's
-/// threads, not by the thawer. Before it, a thaw took each thread's lock and pulsed it in turn; every thread
-/// woken that way ran its busy step at once and took a core from the thawer before it reached the next
-/// thread, so thawing N busy threads cost a scheduler round per thread that itself grew with N (quadratic).
+/// closes it with one store and a thaw opens it with one <see cref="Monitor.PulseAll"/>, whatever the number
+/// of threads. Before it, a thaw took each thread's lock and pulsed it in turn; every thread woken that way ran
+/// its busy step at once and took a core from the thawer before it reached the next thread, so thawing N busy
+/// threads cost a scheduler round per thread that itself grew with N (quadratic). Threads woken here need the
+/// gate's lock, which the thawer holds until it has pulsed all of them, so none gets ahead of it. (A chain —
+/// the thaw waking one thread, each leaving thread the next — made the thaw call O(1) but released 1 000
+/// busy threads one scheduling delay at a time: after 3 s only 50–70 of them had run, docs/benchmarks.md §11b.)
 /// </summary>
 internal sealed class FreezeGate
 {
@@ -34,13 +36,13 @@ internal sealed class FreezeGate
         Interlocked.MemoryBarrier();
     }
 
-    /// <summary>Opens the gate and wakes the first waiting thread, which wakes the next (see <see cref="WaitWhileClosed"/>).</summary>
+    /// <summary>Opens the gate and wakes every thread waiting at it with one pulse.</summary>
     public void Open()
     {
         lock (_lock)
         {
             _closed = false;
-            if (_waiting > 0) Monitor.Pulse(_lock);
+            if (_waiting > 0) Monitor.PulseAll(_lock);
         }
     }
 
@@ -57,8 +59,7 @@ internal sealed class FreezeGate
     /// <summary>
     /// Blocks the calling <paramref name="thread"/> while the gate is closed, until it is opened or the thread
     /// is killed. The caller holds no lock of its own, so a freezer, a state reader or a kill can take the
-    /// thread's lock meanwhile. A thread leaving the open gate wakes the next waiting one; when the gate was
-    /// closed again before a woken thread got out, the chain stops there and the next opening restarts it.
+    /// thread's lock meanwhile.
     /// </summary>
     public void WaitWhileClosed(KernelThread thread)
     {
@@ -72,7 +73,6 @@ internal sealed class FreezeGate
             finally
             {
                 _waiting--;
-                if (!_closed && _waiting > 0) Monitor.Pulse(_lock); // pass the opening on
             }
         }
     }
