@@ -45,6 +45,7 @@ public class RecordGateCostBenchmarks
         _direct = new StubTimerSession();
         _generated = new TimerSessionRecorder(new StubTimerSession(), new RecordingContext(_kernel.CreateProtectionDomain("bench")), new SessionArgs("bench", 0, 0));
         _ownerId = Environment.CurrentManagedThreadId;
+        _visitor = 0;   // BiasedFloorRecorded's visitor flag: no other thread calls in these benchmarks
     }
 
     /// <summary>Disposes the kernel.</summary>
