@@ -31,7 +31,7 @@ public struct RecordGate
 
     private int _owner;     // managed thread id of the biased owner; 0 before the first entry; Shared when dropped
     private int _ownerIn;   // 1 while the owner is inside without a ticket (written only by the owner)
-    private int _visitor;   // 1 while a ticket holder (not the owner) is inside or waiting for the owner to leave; stays 1 once the bias is dropped
+    private int _visitor;   // 1 while a ticket holder (not the owner) is inside or waiting for the owner; for good once Shared
     private int _visits;    // calls by visitors so far (only ticket holders write it)
     private int _next;      // the ticket the next arrival takes
     private int _serving;   // the ticket allowed in
