@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Rtcr.Recording;
 
 namespace Rtcr.Runtime.Tests;
@@ -65,5 +66,46 @@ public sealed class RecordGateTests
 
             using (guarded.Gate.EnterToCapture()) Assert.Equal(1 + 2L * perThread, guarded.Count);
         }
+    }
+
+    [Theory]
+    [InlineData(true)]    // the owner's plain-store path
+    [InlineData(false)]   // a visitor's ticket
+    public void A_call_that_throws_inside_the_gate_leaves_it_to_the_other_threads(bool ownerThrows)
+    {
+        var guarded = new Guarded();
+        void EnterOnce()
+        {
+            using (guarded.Gate.Enter()) guarded.Count++;
+        }
+        void ThrowInside()
+        {
+            using (guarded.Gate.Enter()) throw new InvalidDataException("the forwarded call failed");
+        }
+        // Every entry runs on another thread and is waited for with a bound: a gate left held makes it spin forever.
+        using var ownerWork = new BlockingCollection<Action>();
+        new Thread(() => { foreach (var action in ownerWork.GetConsumingEnumerable()) action(); }) { IsBackground = true }.Start();
+        bool OnOwner(Action action)
+        {
+            using var done = new ManualResetEventSlim();
+            ownerWork.Add(() => { action(); done.Set(); });
+            return done.Wait(TimeSpan.FromSeconds(30));
+        }
+        bool OnVisitor(Action action)
+        {
+            var visitor = new Thread(() => action()) { IsBackground = true };
+            visitor.Start();
+            return visitor.Join(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.True(OnOwner(EnterOnce));   // the first thread to enter becomes the owner
+        Exception? thrown = null;
+        Assert.True(ownerThrows ? OnOwner(() => thrown = Record.Exception(ThrowInside)) : OnVisitor(() => thrown = Record.Exception(ThrowInside)));
+        Assert.IsType<InvalidDataException>(thrown);
+        Assert.True(OnVisitor(EnterOnce), "a visitor still waits for the gate");
+        Assert.True(OnOwner(EnterOnce), "the owner still waits for the gate");
+        ownerWork.CompleteAdding();
+
+        Assert.Equal(3, guarded.Count);
     }
 }

@@ -25,13 +25,17 @@ public struct RecordGate
 
     private const int Shared = -1;
 
+    // This thread's managed id, cached: Environment.CurrentManagedThreadId is a call (and a thread-local lookup
+    // inside it) on every entry, while a thread-static int is one load once the JIT has its thread's base.
+    [ThreadStatic] private static int t_threadId;
+
     private int _owner;     // managed thread id of the biased owner; 0 before the first entry; Shared when dropped
     private int _ownerIn;   // 1 while the owner is inside without a ticket (written only by the owner)
-    private int _visitor;   // 1 while a ticket holder (not the owner) is inside or waiting for the owner to leave
+    private int _visitor;   // 1 while a ticket holder (not the owner) is inside or waiting for the owner; for good once Shared
     private int _visits;    // calls by visitors so far (only ticket holders write it)
     private int _next;      // the ticket the next arrival takes
     private int _serving;   // the ticket allowed in
-    private int _holder;    // managed thread id of the ticket holder, 0 when none
+    private int _holder;    // managed thread id of the ticket holder once it is inside (past the owner), 0 otherwise
 
     /// <summary>Enters the gate for a recorded call; dispose the returned scope to leave it (<c>using (_gate.Enter()) …</c>).</summary>
     /// <exception cref="InvalidOperationException">The calling thread already holds the gate (a forwarded call re-entered its recorder).</exception>
@@ -39,19 +43,20 @@ public struct RecordGate
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Scope Enter()
     {
-        int me = Environment.CurrentManagedThreadId;
+        int me = CurrentThreadId();
         if (_owner == me)
         {
-            // Only this thread writes _ownerIn, and _holder is this thread's id only while it holds a ticket.
+            // Only this thread writes _ownerIn, and _holder is this thread's id only while it is inside with a ticket.
             if (_ownerIn != 0 || _holder == me) ThrowReentered();
             Volatile.Write(ref _ownerIn, 1);
             // A visitor that set _visitor before its process-wide barrier is seen here; one that sets it later
-            // sees _ownerIn == 1 after its barrier and waits. The owner is read again after _visitor: a visitor
-            // drops the bias before it clears _visitor, so a stale first read cannot let this thread in afterwards.
-            if (Volatile.Read(ref _visitor) == 0 && Volatile.Read(ref _owner) == me) return new Scope(ref this, owner: true);
+            // sees _ownerIn == 1 after its barrier and waits. The visitor that drops the bias leaves _visitor set
+            // for good, so a stale read of _owner above cannot let this thread in beside the ticket holders.
+            if (Volatile.Read(ref _visitor) == 0) return new Scope(ref this);
             Volatile.Write(ref _ownerIn, 0);
         }
-        return EnterWithTicket(me, visit: true);
+        EnterWithTicket(me, visit: true);
+        return new Scope(ref this);
     }
 
     /// <summary>Enters the gate to read the record (a checkpoint's capture); unlike <see cref="Enter"/>, never drops the bias.</summary>
@@ -59,21 +64,34 @@ public struct RecordGate
     [UnscopedRef]
     public Scope EnterToCapture()
     {
-        int me = Environment.CurrentManagedThreadId;
+        int me = CurrentThreadId();
         if (_owner == me && (_ownerIn != 0 || _holder == me)) ThrowReentered();
-        return EnterWithTicket(me, visit: false);
+        EnterWithTicket(me, visit: false);
+        return new Scope(ref this);
     }
 
-    [UnscopedRef]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CurrentThreadId()
+    {
+        int id = t_threadId;
+        return id != 0 ? id : CacheThreadId();
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private Scope EnterWithTicket(int me, bool visit)
+    private static int CacheThreadId() => t_threadId = Environment.CurrentManagedThreadId;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EnterWithTicket(int me, bool visit)
     {
         // The first thread to call becomes the owner.
-        if (visit && Volatile.Read(ref _owner) == 0 && Interlocked.CompareExchange(ref _owner, me, 0) == 0) return Enter();
+        if (visit && Volatile.Read(ref _owner) == 0 && Interlocked.CompareExchange(ref _owner, me, 0) == 0)
+        {
+            Enter();
+            return;
+        }
         if (_holder == me) ThrowReentered();
         int ticket = Interlocked.Increment(ref _next) - 1;
         if (Volatile.Read(ref _serving) != ticket) Wait(ticket);
-        _holder = me;
         int owner = Volatile.Read(ref _owner);
         if (owner != Shared && owner != me)
         {
@@ -82,10 +100,12 @@ public struct RecordGate
             Interlocked.MemoryBarrierProcessWide();
             var spin = new SpinWait();
             while (Volatile.Read(ref _ownerIn) != 0) spin.SpinOnce(sleep1Threshold: -1);
-            // The owner is out and stays out while _visitor is 1: dropping the bias here is safe.
+            // The owner is out and stays out while _visitor is 1: dropping the bias here is safe, and _visitor
+            // stays 1 from now on (LeaveTicket sees Shared), which keeps the owner off its plain-store path.
             if (visit && owner != 0 && ++_visits == VisitsBeforeSharing) Volatile.Write(ref _owner, Shared);
         }
-        return new Scope(ref this, owner: false);
+        // Set only now, inside: Scope.Dispose tells a ticket holder from the owner by it.
+        _holder = me;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -96,10 +116,12 @@ public struct RecordGate
         while (Volatile.Read(ref _serving) != ticket) spin.SpinOnce(sleep1Threshold: -1);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void LeaveTicket()
     {
-        if (_visitor != 0) Volatile.Write(ref _visitor, 0);
+        // _holder is cleared before _visitor is released, so the owner that enters next sees 0 when it leaves.
         _holder = 0;
+        if (_visitor != 0 && _owner != Shared) Volatile.Write(ref _visitor, 0);
         Volatile.Write(ref _serving, _serving + 1);
     }
 
@@ -111,19 +133,16 @@ public struct RecordGate
     public readonly ref struct Scope
     {
         private readonly ref RecordGate _gate;
-        private readonly bool _owner;
 
-        internal Scope(ref RecordGate gate, bool owner)
-        {
-            _gate = ref gate;
-            _owner = owner;
-        }
+        internal Scope(ref RecordGate gate) => _gate = ref gate;
 
         /// <summary>Leaves the gate: the owner with one plain store, a ticket holder by serving the next ticket.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Dispose()
         {
-            if (_owner) Volatile.Write(ref _gate._ownerIn, 0);
+            // The thread inside is a ticket holder exactly when _holder is set (to its id); otherwise it is the
+            // owner on its plain-store path. Keeping no flag in the scope spares a spill around the try/finally.
+            if (_gate._holder == 0) Volatile.Write(ref _gate._ownerIn, 0);
             else _gate.LeaveTicket();
         }
     }
