@@ -28,34 +28,39 @@ public static class ByteShuffle
         var src = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(from);
         var dst = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(to);
         int groups = src.Length / 8, stream = groups;
-        Span<ulong> m = stackalloc ulong[8];
         for (int g = 0; g < groups; g++)
         {
-            for (int r = 0; r < 8; r++) m[r] = forward ? src[g * 8 + r] : src[r * stream + g];
-            Transpose(m);
-            for (int r = 0; r < 8; r++)
-                if (forward) dst[r * stream + g] = m[r];
-                else dst[g * 8 + r] = m[r];
+            ulong m0, m1, m2, m3, m4, m5, m6, m7;
+            if (forward)
+            {
+                var w = src.Slice(g * 8, 8);
+                (m0, m1, m2, m3, m4, m5, m6, m7) = (w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]);
+            }
+            else (m0, m1, m2, m3, m4, m5, m6, m7) = (src[g], src[stream + g], src[2 * stream + g], src[3 * stream + g], src[4 * stream + g], src[5 * stream + g], src[6 * stream + g], src[7 * stream + g]);
+            // An 8×8 byte transpose: swap 4×4 blocks, then 2×2 blocks, then single bytes.
+            Swap(ref m0, ref m4, 32, 0x0000_0000_FFFF_FFFFUL); Swap(ref m1, ref m5, 32, 0x0000_0000_FFFF_FFFFUL);
+            Swap(ref m2, ref m6, 32, 0x0000_0000_FFFF_FFFFUL); Swap(ref m3, ref m7, 32, 0x0000_0000_FFFF_FFFFUL);
+            Swap(ref m0, ref m2, 16, 0x0000_FFFF_0000_FFFFUL); Swap(ref m1, ref m3, 16, 0x0000_FFFF_0000_FFFFUL);
+            Swap(ref m4, ref m6, 16, 0x0000_FFFF_0000_FFFFUL); Swap(ref m5, ref m7, 16, 0x0000_FFFF_0000_FFFFUL);
+            Swap(ref m0, ref m1, 8, 0x00FF_00FF_00FF_00FFUL); Swap(ref m2, ref m3, 8, 0x00FF_00FF_00FF_00FFUL);
+            Swap(ref m4, ref m5, 8, 0x00FF_00FF_00FF_00FFUL); Swap(ref m6, ref m7, 8, 0x00FF_00FF_00FF_00FFUL);
+            if (forward)
+                (dst[g], dst[stream + g], dst[2 * stream + g], dst[3 * stream + g], dst[4 * stream + g], dst[5 * stream + g], dst[6 * stream + g], dst[7 * stream + g]) = (m0, m1, m2, m3, m4, m5, m6, m7);
+            else
+            {
+                var w = dst.Slice(g * 8, 8);
+                (w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]) = (m0, m1, m2, m3, m4, m5, m6, m7);
+            }
         }
         from[(groups * 64)..].CopyTo(to[(groups * 64)..]);
     }
 
-    private static void Transpose(Span<ulong> m)
+    // Exchanges the high part of a with the low part of b.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Swap(ref ulong a, ref ulong b, int shift, ulong low)
     {
-        Swap(m, 4, 32, 0x0000_0000_FFFF_FFFFUL);
-        Swap(m, 2, 16, 0x0000_FFFF_0000_FFFFUL);
-        Swap(m, 1, 8, 0x00FF_00FF_00FF_00FFUL);
-    }
-
-    // Exchanges the high part of row r with the low part of row r + distance, for every r whose bit 'distance' is clear.
-    private static void Swap(Span<ulong> m, int distance, int shift, ulong low)
-    {
-        for (int r = 0; r < 8; r++)
-        {
-            if ((r & distance) != 0) continue;
-            ulong a = m[r], b = m[r + distance];
-            m[r] = (a & low) | ((b & low) << shift);
-            m[r + distance] = ((a >> shift) & low) | (b & ~low);
-        }
+        ulong x = a, y = b;
+        a = (x & low) | ((y & low) << shift);
+        b = ((x >> shift) & low) | (y & ~low);
     }
 }
