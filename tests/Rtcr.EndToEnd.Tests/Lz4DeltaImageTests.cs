@@ -189,6 +189,14 @@ public sealed class Lz4DeltaImageTests
     }
 
     [Fact]
+    public void The_fuzzer_has_a_seed_whose_slices_are_stored_filtered()
+    {
+        var seed = Rtcr.Fuzz.SeedImage.Standard().Single(s => s.Name == "memory_writer/Lz4Delta");
+
+        Assert.Contains(Chunks(seed.Bytes), c => c.Kind == KindDataspace && c.Codec == Lz4DeltaCodecId);
+    }
+
+    [Fact]
     public void The_cli_names_lz4_delta_among_the_codecs_it_accepts()
     {
         var r = Cli.Run("run", "memory_writer", "--ticks", "1", "--virtual-time", "--compress", "--codec", "lz5");
