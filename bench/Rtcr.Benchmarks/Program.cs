@@ -25,7 +25,7 @@ public static class Program
               [--patterns sequential,random,hotspot] [--only sweep|dirty1|threaded] [--plot docs/incremental-tradeoff.png]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- migration [--working-set 256] [--rates 1,10,100] [--max-downtime-ms 20]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- peak-rss [--size 256] [--checkpoints 10]
-          dotnet run -c Release --project bench/Rtcr.Benchmarks -- codec-throughput [--size 64] [--iterations 5]
+          dotnet run -c Release --project bench/Rtcr.Benchmarks -- codec-throughput [--size 64] [--iterations 5] [--codecs lz4delta,lz4,zstd,deflate] [--data writer,zero,random]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- first-checkpoint [--processes 5] [--steady 7] [--without-warm-up]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- first-checkpoint-once sheep_counter|memory_writer warm|cold [STEADY] [--list-jit]
           dotnet run -c Release --project bench/Rtcr.Benchmarks -- restore-objects [--sizes 1000,10000,100000,200000] [--iterations 3] [--profile]
@@ -71,7 +71,8 @@ public static class Program
                 DataPath.PeakRss.Once(args[1] == "released", int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
                 return 0;
             case "codec-throughput":
-                DataPath.CodecThroughput.Run(Option(args, "--size", 64), Option(args, "--iterations", 5));
+                DataPath.CodecThroughput.Run(Option(args, "--size", 64), Option(args, "--iterations", 5),
+                    Words(args, "--codecs")?.Select(c => Enum.Parse<Rtcr.Image.ImageCompression>(c, ignoreCase: true)).ToArray(), Words(args, "--data"));
                 return 0;
             case "first-checkpoint":
                 DataPath.FirstCheckpointPause.Run(Option(args, "--processes", 5), Option(args, "--steady", 7), args.Contains("--without-warm-up"));
@@ -96,6 +97,12 @@ public static class Program
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string[]? Words(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
     }
 
     private static int[] Sizes(string[] args) => List(args, "--sizes", [16, 64, 256, 1024]);

@@ -17,7 +17,7 @@ public sealed class ImageCodecTests
         return host.Checkpoint(child);
     }
 
-    public static TheoryData<ImageCompression> Codecs => new() { ImageCompression.None, ImageCompression.Deflate, ImageCompression.Lz4, ImageCompression.Zstd };
+    public static TheoryData<ImageCompression> Codecs => new() { ImageCompression.None, ImageCompression.Deflate, ImageCompression.Lz4, ImageCompression.Zstd, ImageCompression.Lz4Delta };
 
     [Theory]
     [MemberData(nameof(Codecs))]

@@ -31,13 +31,15 @@ internal sealed class SeedImage
     /// <summary><see cref="ChildState.Dump"/> of a child restored from <see cref="Bytes"/>.</summary>
     public string ExpectedDump { get; }
 
-    /// <summary>The seeds: both samples, uncompressed and compressed.</summary>
+    /// <summary>The seeds: both samples, uncompressed and compressed (one with word-delta filtered chunks).</summary>
     public static IReadOnlyList<SeedImage> Standard() =>
     [
         Create("sheep_counter", "<config start=\"7\" interval_ms=\"250\"/>", 3, ImageCompression.None),
         Create("sheep_counter", "<config start=\"7\" interval_ms=\"250\"/>", 2, ImageCompression.Zstd),
         Create("memory_writer", "<config working_set=\"16K\" pattern=\"hotspot\" rate=\"5000\" interval_ms=\"20\" seed=\"7\"/>", 2, ImageCompression.None),
         Create("memory_writer", "<config working_set=\"16K\" pattern=\"random\" rate=\"5000\" interval_ms=\"20\" seed=\"3\"/>", 2, ImageCompression.Deflate),
+        // Written over sequentially (word i holds a count), so its working set is stored word-delta filtered (codec 4).
+        Create("memory_writer", "<config working_set=\"16K\" pattern=\"sequential\" rate=\"200000\" interval_ms=\"20\" seed=\"5\"/>", 2, ImageCompression.Lz4Delta),
     ];
 
     /// <summary>Runs <paramref name="component"/> for <paramref name="ticks"/> ticks and checkpoints it.</summary>

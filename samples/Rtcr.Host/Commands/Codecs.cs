@@ -7,6 +7,7 @@ internal static class Codecs
 {
     private static readonly Dictionary<string, ImageCompression> s_names = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["lz4-delta"] = ImageCompression.Lz4Delta,
         ["lz4"] = ImageCompression.Lz4,
         ["zstd"] = ImageCompression.Zstd,
         ["deflate"] = ImageCompression.Deflate,
@@ -16,9 +17,9 @@ internal static class Codecs
     {
         if (codec is null) return null;
         if (!compress) return "--codec only applies with --compress";
-        return s_names.ContainsKey(codec) ? null : $"--codec: '{codec}' is not one of lz4, zstd, deflate";
+        return s_names.ContainsKey(codec) ? null : $"--codec: '{codec}' is not one of lz4-delta, lz4, zstd, deflate";
     }
 
     public static ImageCompression Choose(bool compress, string? codec) =>
-        !compress ? ImageCompression.None : codec is null ? ImageCompression.Lz4 : s_names[codec];
+        !compress ? ImageCompression.None : codec is null ? ImageCompression.Lz4Delta : s_names[codec];
 }

@@ -21,10 +21,10 @@ internal sealed class CompactCommand : Command<CompactCommand.Settings>
         public string? Out { get; init; }
 
         [CommandOption("--compress")]
-        [Description("Compress the full image (LZ4 unless --codec says otherwise).")]
+        [Description("Compress the full image (lz4-delta unless --codec says otherwise).")]
         public bool Compress { get; init; }
 
-        [CommandOption("--codec <lz4|zstd|deflate>")]
+        [CommandOption("--codec <lz4-delta|lz4|zstd|deflate>")]
         [Description("Codec for --compress.")]
         public string? Codec { get; init; }
 

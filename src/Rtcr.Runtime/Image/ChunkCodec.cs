@@ -7,7 +7,7 @@ namespace Rtcr.Image;
 internal static class ChunkCodec
 {
     /// <summary>Highest codec id this build reads.</summary>
-    public const uint MaxCodec = (uint)ImageCompression.Zstd;
+    public const uint MaxCodec = (uint)ImageCompression.Lz4Delta;
 
     [ThreadStatic] private static ZstdSharp.Compressor? t_zstd;
     [ThreadStatic] private static ZstdSharp.Decompressor? t_unzstd;
@@ -33,6 +33,8 @@ internal static class ChunkCodec
                 Ensure(ref scratch, LZ4Codec.MaximumOutputSize(raw.Length));
                 length = LZ4Codec.Encode(raw.Span, scratch, LZ4Level.L00_FAST);
                 break;
+            case ImageCompression.Lz4Delta:
+                return Lz4DeltaCodec.Compress(raw, ref scratch);
             case ImageCompression.Zstd:
                 Ensure(ref scratch, (int)ZstdSharp.Compressor.GetCompressBound(raw.Length));
                 length = (t_zstd ??= new ZstdSharp.Compressor(1)).Wrap(raw.Span, scratch);
@@ -57,6 +59,8 @@ internal static class ChunkCodec
                 }
                 case 2:
                     return LZ4Codec.Decode(stored, raw) == raw.Length;
+                case Lz4DeltaCodec.Id:
+                    return Lz4DeltaCodec.TryDecompress(stored, raw);
                 case 3:
                     return (t_unzstd ??= new ZstdSharp.Decompressor()).TryUnwrap(stored, raw, out int written) && written == raw.Length;
                 default:

@@ -15,4 +15,10 @@ public enum ImageCompression
     Lz4 = 2,
     /// <summary>Zstandard level 1 (ZstdSharp): smaller than LZ4 on mixed data, slower.</summary>
     Zstd = 3,
+    /// <summary>
+    /// LZ4 (fast level) after a 64-bit word-delta filter, per chunk where a sample shows the filter pays, plain
+    /// LZ4 elsewhere: several times faster and smaller than LZ4 on counters, pointer arrays and timestamps,
+    /// LZ4's cost plus a small sample on other data.
+    /// </summary>
+    Lz4Delta = 4,
 }

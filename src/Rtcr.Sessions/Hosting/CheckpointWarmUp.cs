@@ -33,7 +33,7 @@ public static class CheckpointWarmUp
                 image = host.Checkpoint(child);
             }
             var stream = new MemoryStream();
-            ImageWriter.Write(image, stream, ImageCompression.Lz4);
+            ImageWriter.Write(image, stream, ImageCompression.Lz4Delta); // rtcr run's --compress default
             image.ReleaseBuffers(); // as rtcr run does once the image is written
             stream.Position = 0;
             image = ImageReader.Read(stream, "warm-up", SessionRecorders.Schema);

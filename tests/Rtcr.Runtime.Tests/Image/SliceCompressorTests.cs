@@ -20,6 +20,7 @@ public sealed class SliceCompressorTests
 
     [Theory]
     [InlineData(ImageCompression.Lz4)]
+    [InlineData(ImageCompression.Lz4Delta)]
     [InlineData(ImageCompression.Zstd)]
     [InlineData(ImageCompression.Deflate)]
     public void Slices_come_back_in_order_with_the_bytes_serial_compression_gives(ImageCompression codec)
