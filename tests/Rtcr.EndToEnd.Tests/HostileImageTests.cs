@@ -302,13 +302,7 @@ public sealed class HostileImageTests
         // Found by the long run (seed 2, case 59180): a LOG session upgraded by 2^63 - 1 restored, and
         // disposing the host then threw from the refund (quota + upgrade overflowed), killing the fuzzer.
         const long upgrade = 3 * 4096 + 17;
-        using var source = new ComponentHost();
-        var child = source.Start(new SheepCounter(), "<config start=\"7\" interval_ms=\"250\"/>");
-        source.RunTicks(child, 2);
-        var log = child.Env.Session<ILogSession>("LOG", "probe");
-        child.Env.Upgrade(log, upgrade, 0, (s, ram, caps) => s.Upgrade(ram, caps));
-        var image = source.Checkpoint(child);
-        var bytes = Images.Bytes(image);
+        var (image, bytes) = CheckpointWithUpgradedLog(upgrade);
 
         // The upgraded image as checkpointed restores, and its host disposes cleanly.
         using (var host = new ComponentHost(startMicroseconds: image.Manifest.ClockMicroseconds))
@@ -338,13 +332,7 @@ public sealed class HostileImageTests
         // PD account, so the account's recorded use must cover all sessions' quotas plus paid upgrades. Before
         // this check such an image restored and the child's own close of the session failed on the refund.
         const long upgrade = 2 * 4096 + 5;
-        using var source = new ComponentHost();
-        var child = source.Start(new SheepCounter(), "<config start=\"7\" interval_ms=\"250\"/>");
-        source.RunTicks(child, 2);
-        var log = child.Env.Session<ILogSession>("LOG", "probe");
-        child.Env.Upgrade(log, upgrade, 0, (s, ram, caps) => s.Upgrade(ram, caps));
-        var image = source.Checkpoint(child);
-        var bytes = Images.Bytes(image);
+        var (image, bytes) = CheckpointWithUpgradedLog(upgrade);
         var probeImage = image.Manifest.Sessions.Single(s => s.Label.EndsWith("probe", StringComparison.Ordinal));
         Assert.Equal(upgrade, probeImage.PaidRam);
 
@@ -399,6 +387,18 @@ public sealed class HostileImageTests
         long afterRestore = Refund(target, restored);
         Assert.Equal(Refund(source, child), afterRestore);
         Assert.Equal(second.RamQuota, afterRestore);
+    }
+
+    // A sheep_counter with an extra LOG session "probe" that it upgraded by <paramref name="upgrade"/> bytes, checkpointed.
+    private static (CheckpointImage Image, byte[] Bytes) CheckpointWithUpgradedLog(long upgrade)
+    {
+        using var source = new ComponentHost();
+        var child = source.Start(new SheepCounter(), "<config start=\"7\" interval_ms=\"250\"/>");
+        source.RunTicks(child, 2);
+        var log = child.Env.Session<ILogSession>("LOG", "probe");
+        child.Env.Upgrade(log, upgrade, 0, (s, ram, caps) => s.Upgrade(ram, caps));
+        var image = source.Checkpoint(child);
+        return (image, Images.Bytes(image));
     }
 
     private static long PdRamLimit(SeedImage seed) => seed.Image.Manifest.InitialRamQuota;
