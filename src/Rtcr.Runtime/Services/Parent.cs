@@ -205,7 +205,7 @@ public sealed class Parent
         return (ram, caps);
     }
 
-    /// <summary>Quota donated to a session by upgrades (restore reports the recorded upgrades of recreated sessions here).</summary>
+    /// <summary>Quota the client paid for upgrades of a session (restore reports the paid upgrades of recreated sessions here).</summary>
     public void NoteUpgrade(long sessionBadge, long ramQuota, long capQuota)
     {
         lock (_lock)

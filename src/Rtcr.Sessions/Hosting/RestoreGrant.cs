@@ -1,7 +1,7 @@
 using Rtcr.Checkpoint;
 using Rtcr.Quotas;
-using Rtcr.Services;
 using Rtcr.Restore;
+using Rtcr.Services;
 
 namespace Rtcr.Sessions;
 
@@ -56,7 +56,7 @@ internal static class RestoreGrant
 
     /// <summary>
     /// Refuses a restored child whose PD account has less quota in use than its sessions were donated
-    /// (their quotas plus recorded upgrades): a session state claiming an upgrade the child never paid for.
+    /// (their quotas plus the upgrades the image says it paid): an image claiming an upgrade the child never paid for.
     /// Closing such a session would refund quota the account never lent.
     /// </summary>
     /// <exception cref="RestoreException">The donations exceed the account's use.</exception>
@@ -65,7 +65,7 @@ internal static class RestoreGrant
         var (ram, caps) = parent.Donated(pd);
         long ramUsed = pd.Quota.Used(QuotaKind.Ram), capsUsed = pd.Quota.Used(QuotaKind.Caps);
         if (ram > ramUsed || caps > capsUsed)
-            throw new RestoreException($"image of '{pd.Label}': its sessions hold {ram} bytes of RAM quota and {caps} capabilities (quotas plus upgrades), " +
+            throw new RestoreException($"image of '{pd.Label}': its sessions hold {ram} bytes of RAM quota and {caps} capabilities (quotas plus paid upgrades), " +
                 $"but its PD account has only {ramUsed} bytes and {capsUsed} capabilities in use: the image records an upgrade the child never paid for");
     }
 
