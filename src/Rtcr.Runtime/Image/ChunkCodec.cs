@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Compression;
 using K4os.Compression.LZ4;
 
@@ -74,7 +75,8 @@ internal static class ChunkCodec
         }
     }
 
-    private static void Ensure(ref byte[]? buffer, int length)
+    /// <summary>Grows <paramref name="buffer"/> to at least <paramref name="length"/> bytes (uninitialised); kept as is when large enough.</summary>
+    internal static void Ensure([NotNull] ref byte[]? buffer, int length)
     {
         if (buffer is null || buffer.Length < length) buffer = GC.AllocateUninitializedArray<byte>(length);
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using K4os.Compression.LZ4;
 
 namespace Rtcr.Image;
@@ -35,7 +34,7 @@ internal static class Lz4DeltaCodec
         if (n == 0) return (0, raw);
         int bound = LZ4Codec.MaximumOutputSize(n);
         // One buffer: the filtered chunk in front, LZ4's output behind it.
-        Ensure(ref scratch, n + bound);
+        ChunkCodec.Ensure(ref scratch, n + bound);
         var output = scratch.AsSpan(n, bound);
         int length;
         if (filter)
@@ -68,7 +67,7 @@ internal static class Lz4DeltaCodec
         if (window < 2 * sizeof(ulong)) return false;
         int windows = n >= SampleWindows * window ? SampleWindows : 1;
         int bound = LZ4Codec.MaximumOutputSize(window);
-        Ensure(ref scratch, n + LZ4Codec.MaximumOutputSize(n));
+        ChunkCodec.Ensure(ref scratch, n + LZ4Codec.MaximumOutputSize(n));
         var filtered = scratch.AsSpan(0, window + sizeof(ulong));
         var output = scratch.AsSpan(n, bound);
         long plain = 0, delta = 0;
@@ -84,10 +83,5 @@ internal static class Lz4DeltaCodec
             delta += LZ4Codec.Encode(filtered.Slice(before, window), output, LZ4Level.L00_FAST);
         }
         return delta * 10 < plain * 9; // all windows zero: 0 < 0, plain LZ4
-    }
-
-    private static void Ensure([NotNull] ref byte[]? buffer, int length)
-    {
-        if (buffer is null || buffer.Length < length) buffer = GC.AllocateUninitializedArray<byte>(length);
     }
 }

@@ -180,13 +180,17 @@ public static class ManifestValidator
         var arguments = call.Arguments;
         for (int i = 0; i < arguments.Count; i++) // by index: a foreach over the interface boxes an enumerator per call
         {
-            string argument = arguments[i];
-            if (!argument.StartsWith(CapPrefix, StringComparison.Ordinal)) continue;
-            if (!long.TryParse(argument.AsSpan(CapPrefix.Length), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long badge))
-                unreadable = true;
-            else if (badge != 0)
-                badges.Add(badge);
+            if (CapabilityBadge(arguments[i]) is not { } badge) unreadable = true;
+            else if (badge != 0) badges.Add(badge);
         }
+    }
+
+    // The badge a recorded argument names ("cap:<badge>"): 0 for a plain argument (or the invalid
+    // capability), null when the badge does not parse.
+    private static long? CapabilityBadge(string argument)
+    {
+        if (!argument.StartsWith(CapPrefix, StringComparison.Ordinal)) return 0;
+        return long.TryParse(argument.AsSpan(CapPrefix.Length), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long badge) ? badge : null;
     }
 
     private static void CheckObject(ImageManifest m, string where, ObjectRecord obj, Dictionary<long, string> known)
@@ -201,9 +205,7 @@ public static class ManifestValidator
         var arguments = call.Arguments;
         for (int i = 0; i < arguments.Count; i++) // by index: a foreach over the interface boxes an enumerator per call
         {
-            string argument = arguments[i];
-            if (!argument.StartsWith(CapPrefix, StringComparison.Ordinal)) continue;
-            if (!long.TryParse(argument.AsSpan(CapPrefix.Length), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long badge))
+            if (CapabilityBadge(arguments[i]) is not { } badge)
                 throw Refuse(m, $"{where} recorded {call} with an unreadable capability argument");
             if (badge != 0 && !known.ContainsKey(badge))
                 throw Refuse(m, $"{where} recorded {call}, which names object {badge}; no session or created object of the image has that badge");
